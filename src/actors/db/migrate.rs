@@ -1,0 +1,263 @@
+//! The migration runner (backend.md §2.5): embedded SQL files applied once each, in order,
+//! each in its own `BEGIN IMMEDIATE` transaction, recorded with a checksum in `schema_migrations`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::AppError;
+
+/// One embedded migration file.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migrations {
+    ($($version:literal => $file:literal),* $(,)?) => {
+        &[$(Migration { version: $version, name: $file, sql: include_str!(concat!("../../../migrations/", $file)) }),*]
+    };
+}
+
+/// Every migration this binary knows, in order. Applied files are never edited (checksums).
+pub const MIGRATIONS: &[Migration] = migrations![
+    1 => "0001_settings.sql",
+    2 => "0002_skills.sql",
+    3 => "0003_workflow_runs.sql",
+    4 => "0004_workflow_runs_intake.sql",
+    5 => "0005_workflow_runs_skill_fields.sql",
+    6 => "0006_workflow_steps.sql",
+    7 => "0007_workflow_artifacts.sql",
+    8 => "0008_imported_skills.sql",
+    9 => "0009_workspace_skills.sql",
+    10 => "0010_skill_tags.sql",
+    11 => "0011_skill_locks.sql",
+    12 => "0012_workflow_sessions.sql",
+    13 => "0013_agent_runs.sql",
+    14 => "0014_agent_runs_usage.sql",
+    15 => "0015_agent_runs_stats.sql",
+    16 => "0016_run_view.sql",
+    17 => "0017_source_guards.sql",
+    18 => "0018_step_rows.sql",
+    19 => "0019_indexes.sql",
+    20 => "0020_usage_views.sql",
+];
+
+/// The schema version this binary expects.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+fn checksum(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+/// How long a migration waits for another instance that holds the write lock.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// What [`run`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub applied: Vec<i64>,
+    pub backup: Option<std::path::PathBuf>,
+}
+
+/// Brings the database to [`latest_version`]. A database written by a newer binary, or one whose
+/// applied files differ from ours, is refused and left untouched. Before migrating a database
+/// that already holds data, a copy is written into `backup_dir` (3 kept).
+pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Result<MigrationReport, AppError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+           version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+           checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+    )?;
+    let applied = applied_versions(conn)?;
+    if let Some(&(newest, _)) = applied.last() {
+        if newest > latest_version() {
+            return Err(AppError::Conflict {
+                reason: "database_too_new",
+                message: format!(
+                    "The database was written by a newer Skill Builder (schema {newest}; this version knows {}). \
+                     Update Skill Builder; the database was left untouched.",
+                    latest_version()
+                ),
+            });
+        }
+    }
+    for (version, stored) in &applied {
+        let known = MIGRATIONS.iter().find(|m| m.version == *version);
+        if known.is_some_and(|m| checksum(m.sql) != *stored) {
+            return Err(AppError::Database(format!(
+                "migration {version} in the database differs from the one this version ships; the database was left untouched"
+            )));
+        }
+    }
+    let pending: Vec<&Migration> =
+        MIGRATIONS.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)).collect();
+    let mut report = MigrationReport::default();
+    if pending.is_empty() {
+        return Ok(report);
+    }
+    if let (Some(dir), Some(&(from, _))) = (backup_dir, applied.last()) {
+        report.backup = Some(backup(conn, dir, from, now)?);
+    }
+    for migration in pending {
+        if apply_one(conn, migration, now)? {
+            report.applied.push(migration.version);
+        }
+    }
+    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    let integrity: String = conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+    if violations != 0 || integrity != "ok" {
+        return Err(AppError::Database(format!(
+            "the database failed its checks after migrating ({violations} foreign-key violations, integrity: {integrity})"
+        )));
+    }
+    Ok(report)
+}
+
+fn applied_versions(conn: &Connection) -> Result<Vec<(i64, String)>, AppError> {
+    let mut stmt = conn.prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Applies one migration unless another instance already did; returns whether it ran here.
+fn apply_one(conn: &mut Connection, migration: &Migration, now: &str) -> Result<bool, AppError> {
+    let started = Instant::now();
+    loop {
+        match try_apply(conn, migration, now) {
+            Err(AppError::Busy { .. }) if started.elapsed() < LOCK_WAIT => continue,
+            Err(AppError::Database(message)) => {
+                return Err(AppError::Database(format!("migration {} failed: {message}", migration.name)));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn try_apply(conn: &mut Connection, migration: &Migration, now: &str) -> Result<bool, AppError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let present = tx
+        .query_row("SELECT 1 FROM schema_migrations WHERE version = ?1", [migration.version], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if present {
+        return Ok(false);
+    }
+    tx.execute_batch(migration.sql)?;
+    tx.execute(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+        params![migration.version, migration.name, checksum(migration.sql), now],
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Copies the database with `VACUUM INTO` and keeps the newest three copies.
+fn backup(conn: &Connection, dir: &Path, from: i64, now: &str) -> Result<std::path::PathBuf, AppError> {
+    std::fs::create_dir_all(dir).map_err(|e| AppError::io(dir, e))?;
+    let stamp: String = now.chars().filter(char::is_ascii_alphanumeric).collect();
+    let target = dir.join(format!("skill-builder-v{from}-{stamp}.db"));
+    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    let mut copies: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::io(dir, e))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "db"))
+        .collect();
+    copies.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    let excess = copies.len().saturating_sub(3);
+    for old in copies.into_iter().take(excess) {
+        // A backup that cannot be removed only costs disk space; migrating matters more.
+        if let Err(err) = std::fs::remove_file(&old) {
+            tracing::warn!(path = %old.display(), %err, "could not prune an old database backup");
+        }
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        conn
+    }
+
+    #[test]
+    fn applies_all_twenty_once_and_records_them() {
+        let mut conn = fresh();
+        let report = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
+        assert_eq!(report.applied, (1..=20).collect::<Vec<_>>());
+        assert!(run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap().applied.is_empty());
+        let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 20);
+    }
+
+    #[test]
+    fn final_schema_has_every_table_view_trigger_and_index() {
+        let mut conn = fresh();
+        run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
+        let names: Vec<String> = conn
+            .prepare("SELECT type || ':' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected = [
+            "index:idx_runs_running", "index:idx_runs_session", "index:idx_runs_skill_step", "index:idx_runs_started",
+            "index:idx_sessions_open", "index:idx_sessions_skill", "index:idx_sessions_started",
+            "index:idx_skill_locks_instance", "index:idx_skill_tags_tag", "index:idx_skills_source",
+            "index:idx_skills_updated", "index:idx_workspace_skills_active",
+            "table:agent_runs", "table:imported_skills", "table:schema_migrations", "table:settings",
+            "table:skill_locks", "table:skill_tags", "table:skills", "table:workflow_artifacts",
+            "table:workflow_runs", "table:workflow_sessions", "table:workflow_steps", "table:workspace_skills",
+            "trigger:trg_imported_skills_source", "trigger:trg_skills_source_change",
+            "trigger:trg_workflow_runs_source", "trigger:trg_workflow_runs_steps",
+            "view:v_live_runs", "view:v_runs", "view:v_session_usage",
+        ];
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn refuses_a_newer_database_and_leaves_it_untouched() {
+        let mut conn = fresh();
+        run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
+        conn.execute("INSERT INTO schema_migrations VALUES (21, 'future.sql', 'x', 'later')", []).unwrap();
+        let err = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap_err();
+        assert_eq!(err.code(), crate::protocol::ErrorCode::Conflict);
+        let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 21);
+    }
+
+    #[test]
+    fn refuses_an_edited_migration() {
+        let mut conn = fresh();
+        run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
+        conn.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 3", []).unwrap();
+        assert!(run(&mut conn, "2026-01-01T00:00:00.000Z", None).is_err());
+    }
+
+    #[test]
+    fn guards_and_step_trigger_hold() {
+        let mut conn = fresh();
+        run(&mut conn, "t", None).unwrap();
+        conn.execute("INSERT INTO skills (id, name, skill_source, created_at, updated_at) VALUES (1, 'a', 'imported', 't', 't')", [])
+            .unwrap();
+        let wrong_child = conn.execute("INSERT INTO workflow_runs (skill_id, created_at, updated_at) VALUES (1, 't', 't')", []);
+        assert!(wrong_child.is_err());
+        conn.execute("INSERT INTO skills (id, name, skill_source, created_at, updated_at) VALUES (2, 'b', 'skill-builder', 't', 't')", [])
+            .unwrap();
+        conn.execute("INSERT INTO workflow_runs (skill_id, created_at, updated_at) VALUES (2, 't', 't')", []).unwrap();
+        let steps: i64 = conn.query_row("SELECT count(*) FROM workflow_steps", [], |r| r.get(0)).unwrap();
+        assert_eq!(steps, 6);
+        assert!(conn.execute("UPDATE skills SET skill_source = 'imported' WHERE id = 2", []).is_err());
+    }
+}

@@ -1,0 +1,420 @@
+//! `DbActor`: the only owner of the SQLite connection.
+//!
+//! The connection lives on tokio-rusqlite's thread; the actor serialises requests and runs each
+//! as one closure there, so no async worker ever blocks on SQLite. Query code is plain functions
+//! over `&mut rusqlite::Connection` in the sibling modules, testable without the actor.
+
+mod locks;
+pub mod migrate;
+mod sessions;
+mod settings;
+mod skills;
+mod usage;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef, SpawnErr};
+use rusqlite::Connection;
+
+pub use sessions::Housekeeping;
+pub use skills::NewSkill;
+
+use super::ask::{Reply, answer, ask};
+use crate::clock::SharedClock;
+use crate::instance::InstanceInfo;
+use crate::protocol::*;
+use crate::secrets::{SecretKey, Sensitive};
+
+/// How long a command waits for the database (backend.md §1.1).
+const DB_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every query may need besides the connection.
+#[derive(Debug)]
+pub struct DbCtx {
+    pub instance: InstanceInfo,
+}
+
+/// Everything the database can be asked. One variant per query; each carries its reply port.
+pub enum DbMsg {
+    ListSkills { filter: SkillFilter, reply: Reply<Vec<SkillSummary>> },
+    GetSkill { name: String, reply: Reply<SkillSummary> },
+    CreateSkill { new: Box<NewSkill>, now: String, reply: Reply<SkillSummary> },
+    DeleteSkill { name: String, reply: Reply<()> },
+    RenameSkill { old: String, new: String, now: String, reply: Reply<SkillSummary> },
+    SetTags { name: String, tags: Vec<String>, now: String, reply: Reply<Vec<String>> },
+    UpdateMetadata { name: String, patch: Box<SkillMetadataPatch>, now: String, reply: Reply<SkillSummary> },
+    AllTags { reply: Reply<Vec<String>> },
+    InstalledNames { reply: Reply<Vec<InstalledSkillName>> },
+    AcquireLock { skill: String, purpose: LockPurpose, now: String, reply: Reply<SkillLockInfo> },
+    ReleaseLock { skill: String, force: bool, reply: Reply<()> },
+    CheckLock { skill: String, reply: Reply<LockStatus> },
+    ListLocks { reply: Reply<Vec<SkillLockInfo>> },
+    GetSettings { reply: Reply<AppSettings> },
+    UpdateSettings { patch: Box<SettingsPatch>, now: String, reply: Reply<AppSettings> },
+    GetSecret { key: SecretKey, reply: Reply<Option<Sensitive<String>>> },
+    RecordRunStart { start: Box<RunStart>, now: String, reply: Reply<()> },
+    RecordRunCompletion { done: Box<RunCompletion>, now: String, reply: Reply<bool> },
+    UsageSummary { filter: UsageFilter, reply: Reply<UsageSummary> },
+    RecentRuns { limit: u32, reply: Reply<Vec<AgentRunRecord>> },
+    RecentSessions { limit: u32, filter: UsageFilter, reply: Reply<Vec<WorkflowSessionRecord>> },
+    SessionRuns { session_id: String, include_reset: bool, reply: Reply<Vec<AgentRunRecord>> },
+    StepRuns { skill: String, step: u8, reply: Reply<Vec<AgentRunRecord>> },
+    UsageByStep { filter: UsageFilter, reply: Reply<Vec<UsageByStep>> },
+    UsageByModel { filter: UsageFilter, reply: Reply<Vec<UsageByModel>> },
+    ResetUsage { now: String, reply: Reply<ResetUsageReport> },
+    CreateSession { skill: String, kind: SessionKind, now: String, reply: Reply<WorkflowSessionInfo> },
+    EndSession { session_id: String, now: String, reply: Reply<()> },
+    Housekeeping { now: String, reply: Reply<Housekeeping> },
+    /// Clean exit: release our locks, end our sessions, checkpoint the WAL.
+    Close { now: String, reply: Reply<()> },
+    /// The schema version and `PRAGMA integrity_check`, for the startup report.
+    Health { reply: Reply<(i64, String)> },
+}
+
+/// Startup arguments of the [`DbActor`].
+pub struct DbArgs {
+    pub path: PathBuf,
+    pub backup_dir: Option<PathBuf>,
+    pub instance: InstanceInfo,
+    pub now: String,
+}
+
+pub struct DbActor;
+
+pub struct DbState {
+    conn: tokio_rusqlite::Connection,
+    ctx: Arc<DbCtx>,
+}
+
+/// Opens the file (0600, created if missing), sets the pragmas and migrates.
+fn open(path: &std::path::Path, backup_dir: Option<&std::path::Path>, now: &str) -> Result<Connection, AppError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
+    }
+    create_private_file(path)?;
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(AppError::Database(format!("could not switch the database to WAL (got {mode})")));
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if fk != 1 {
+        return Err(AppError::Database("foreign keys could not be enabled".into()));
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    migrate::run(&mut conn, now, backup_dir)?;
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &std::path::Path) -> Result<(), AppError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(AppError::io(path, e)),
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private_file(_path: &std::path::Path) -> Result<(), AppError> {
+    Ok(())
+}
+
+impl Actor for DbActor {
+    type Msg = DbMsg;
+    type State = DbState;
+    type Arguments = DbArgs;
+
+    async fn pre_start(&self, _me: ActorRef<DbMsg>, args: DbArgs) -> Result<DbState, ActorProcessingErr> {
+        let DbArgs { path, backup_dir, instance, now } = args;
+        // Opening and migrating block, so they run off the async workers, before any request.
+        let conn = tokio::task::spawn_blocking(move || open(&path, backup_dir.as_deref(), &now))
+            .await
+            .map_err(|e| AppError::Internal(format!("database open task: {e}")))??;
+        let conn = tokio_rusqlite::Connection::from(conn);
+        Ok(DbState { conn, ctx: Arc::new(DbCtx { instance }) })
+    }
+
+    async fn post_stop(&self, _me: ActorRef<DbMsg>, state: &mut DbState) -> Result<(), ActorProcessingErr> {
+        if let Err(err) = state.conn.clone().close().await {
+            tracing::warn!(%err, "closing the database failed");
+        }
+        Ok(())
+    }
+
+    async fn handle(&self, _me: ActorRef<DbMsg>, msg: DbMsg, state: &mut DbState) -> Result<(), ActorProcessingErr> {
+        use DbMsg as M;
+        match msg {
+            M::ListSkills { filter, reply } => run(state, reply, move |c, x| skills::list(c, x, &filter)).await,
+            M::GetSkill { name, reply } => run(state, reply, move |c, x| skills::get(c, x, &name)).await,
+            M::CreateSkill { new, now, reply } => run(state, reply, move |c, x| skills::create(c, x, &new, &now)).await,
+            M::DeleteSkill { name, reply } => run(state, reply, move |c, _| skills::delete(c, &name)).await,
+            M::RenameSkill { old, new, now, reply } => {
+                run(state, reply, move |c, x| skills::rename(c, x, &old, &new, &now)).await
+            }
+            M::SetTags { name, tags, now, reply } => {
+                run(state, reply, move |c, _| skills::set_tags(c, &name, &tags, &now)).await
+            }
+            M::UpdateMetadata { name, patch, now, reply } => {
+                run(state, reply, move |c, x| skills::update_metadata(c, x, &name, &patch, &now)).await
+            }
+            M::AllTags { reply } => run(state, reply, |c, _| skills::all_tags(c)).await,
+            M::InstalledNames { reply } => run(state, reply, |c, _| skills::installed_names(c)).await,
+            M::AcquireLock { skill, purpose, now, reply } => {
+                run(state, reply, move |c, x| locks::acquire(c, x, &skill, purpose, &now)).await
+            }
+            M::ReleaseLock { skill, force, reply } => {
+                run(state, reply, move |c, x| locks::release(c, x, &skill, force)).await
+            }
+            M::CheckLock { skill, reply } => run(state, reply, move |c, x| locks::check(c, x, &skill)).await,
+            M::ListLocks { reply } => run(state, reply, |c, x| locks::list(c, x)).await,
+            M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)).await,
+            M::UpdateSettings { patch, now, reply } => {
+                run(state, reply, move |c, _| settings::update(c, &patch, &now)).await
+            }
+            M::GetSecret { key, reply } => run(state, reply, move |c, _| settings::get_secret(c, key)).await,
+            M::RecordRunStart { start, now, reply } => {
+                run(state, reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now)).await
+            }
+            M::RecordRunCompletion { done, now, reply } => {
+                run(state, reply, move |c, _| usage::record_completion(c, &done, &now)).await
+            }
+            M::UsageSummary { filter, reply } => run(state, reply, move |c, _| usage::summary(c, &filter)).await,
+            M::RecentRuns { limit, reply } => run(state, reply, move |c, _| usage::recent_runs(c, limit)).await,
+            M::RecentSessions { limit, filter, reply } => {
+                run(state, reply, move |c, _| usage::recent_sessions(c, limit, &filter)).await
+            }
+            M::SessionRuns { session_id, include_reset, reply } => {
+                run(state, reply, move |c, _| usage::session_runs(c, &session_id, include_reset)).await
+            }
+            M::StepRuns { skill, step, reply } => run(state, reply, move |c, _| usage::step_runs(c, &skill, step)).await,
+            M::UsageByStep { filter, reply } => run(state, reply, move |c, _| usage::by_step(c, &filter)).await,
+            M::UsageByModel { filter, reply } => run(state, reply, move |c, _| usage::by_model(c, &filter)).await,
+            M::ResetUsage { now, reply } => run(state, reply, move |c, _| usage::reset(c, &now)).await,
+            M::CreateSession { skill, kind, now, reply } => {
+                let id = ids::new_session_id();
+                run(state, reply, move |c, x| sessions::create(c, x, &skill, kind, &id, &now)).await
+            }
+            M::EndSession { session_id, now, reply } => {
+                run(state, reply, move |c, x| sessions::end(c, x, &session_id, &now)).await
+            }
+            M::Housekeeping { now, reply } => run(state, reply, move |c, x| sessions::housekeeping(c, x, &now)).await,
+            M::Close { now, reply } => {
+                run(state, reply, move |c, x| {
+                    locks::release_all_mine(c, x)?;
+                    sessions::end_all_mine(c, x, &now)?;
+                    c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                    Ok(())
+                })
+                .await
+            }
+            M::Health { reply } => {
+                run(state, reply, |c, _| {
+                    let version: i64 =
+                        c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+                    let integrity: String = c.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+                    Ok((version, integrity))
+                })
+                .await
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one query on the connection thread and answers. A caller that already gave up is
+/// skipped, so a backlog after a timeout drains quickly.
+async fn run<T, F>(state: &DbState, reply: Reply<T>, query: F)
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static,
+{
+    if reply.is_closed() {
+        return;
+    }
+    let ctx = Arc::clone(&state.ctx);
+    let result = state
+        .conn
+        .call_raw(move |c| query(c, &ctx))
+        .await
+        .unwrap_or_else(|_| Err(AppError::Unavailable { actor: ActorKind::Db }));
+    answer(reply, result);
+}
+
+/// The typed handle commands use to reach the [`DbActor`].
+#[derive(Clone)]
+pub struct DbHandle {
+    actor: ActorRef<DbMsg>,
+    clock: SharedClock,
+}
+
+impl DbHandle {
+    /// Opens and migrates the database, then starts the actor. Errors keep their code, so a
+    /// database from a newer version is reported as such.
+    pub async fn start(args: DbArgs, clock: SharedClock) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
+        match Actor::spawn(None, DbActor, args).await {
+            Ok((actor, join)) => Ok((DbHandle { actor, clock }, join)),
+            Err(SpawnErr::StartupFailed(err)) => Err(match err.downcast::<AppError>() {
+                Ok(app) => *app,
+                Err(other) => AppError::Database(other.to_string()),
+            }),
+            Err(other) => Err(AppError::Internal(format!("database actor: {other}"))),
+        }
+    }
+
+    async fn ask<T: Send + 'static>(&self, op: &str, msg: impl FnOnce(Reply<T>) -> DbMsg) -> Result<T, AppError> {
+        ask(&self.actor, ActorKind::Db, op, DB_TIMEOUT, msg).await
+    }
+
+    fn now(&self) -> String {
+        self.clock.now_str()
+    }
+
+    pub async fn list_skills(&self, filter: SkillFilter) -> Result<Vec<SkillSummary>, AppError> {
+        self.ask("list skills", |reply| DbMsg::ListSkills { filter, reply }).await
+    }
+
+    pub async fn get_skill(&self, name: &str) -> Result<SkillSummary, AppError> {
+        self.ask("get skill", |reply| DbMsg::GetSkill { name: name.into(), reply }).await
+    }
+
+    pub async fn create_skill(&self, new: NewSkill) -> Result<SkillSummary, AppError> {
+        let now = self.now();
+        self.ask("create skill", |reply| DbMsg::CreateSkill { new: Box::new(new), now, reply }).await
+    }
+
+    pub async fn delete_skill(&self, name: &str) -> Result<(), AppError> {
+        self.ask("delete skill", |reply| DbMsg::DeleteSkill { name: name.into(), reply }).await
+    }
+
+    pub async fn rename_skill(&self, old: &str, new: &str) -> Result<SkillSummary, AppError> {
+        let now = self.now();
+        self.ask("rename skill", |reply| DbMsg::RenameSkill { old: old.into(), new: new.into(), now, reply }).await
+    }
+
+    pub async fn set_tags(&self, name: &str, tags: Vec<String>) -> Result<Vec<String>, AppError> {
+        let now = self.now();
+        self.ask("update tags", |reply| DbMsg::SetTags { name: name.into(), tags, now, reply }).await
+    }
+
+    pub async fn update_metadata(&self, name: &str, patch: SkillMetadataPatch) -> Result<SkillSummary, AppError> {
+        let now = self.now();
+        self.ask("update metadata", |reply| DbMsg::UpdateMetadata { name: name.into(), patch: Box::new(patch), now, reply })
+            .await
+    }
+
+    pub async fn all_tags(&self) -> Result<Vec<String>, AppError> {
+        self.ask("list tags", |reply| DbMsg::AllTags { reply }).await
+    }
+
+    pub async fn installed_names(&self) -> Result<Vec<InstalledSkillName>, AppError> {
+        self.ask("list installed names", |reply| DbMsg::InstalledNames { reply }).await
+    }
+
+    pub async fn acquire_lock(&self, skill: &str, purpose: LockPurpose) -> Result<SkillLockInfo, AppError> {
+        let now = self.now();
+        self.ask("acquire lock", |reply| DbMsg::AcquireLock { skill: skill.into(), purpose, now, reply }).await
+    }
+
+    pub async fn release_lock(&self, skill: &str, force: bool) -> Result<(), AppError> {
+        self.ask("release lock", |reply| DbMsg::ReleaseLock { skill: skill.into(), force, reply }).await
+    }
+
+    pub async fn check_lock(&self, skill: &str) -> Result<LockStatus, AppError> {
+        self.ask("check lock", |reply| DbMsg::CheckLock { skill: skill.into(), reply }).await
+    }
+
+    pub async fn list_locks(&self) -> Result<Vec<SkillLockInfo>, AppError> {
+        self.ask("list locks", |reply| DbMsg::ListLocks { reply }).await
+    }
+
+    pub async fn settings(&self) -> Result<AppSettings, AppError> {
+        self.ask("read settings", |reply| DbMsg::GetSettings { reply }).await
+    }
+
+    pub async fn update_settings(&self, patch: SettingsPatch) -> Result<AppSettings, AppError> {
+        let now = self.now();
+        self.ask("save settings", |reply| DbMsg::UpdateSettings { patch: Box::new(patch), now, reply }).await
+    }
+
+    pub async fn secret(&self, key: SecretKey) -> Result<Option<Sensitive<String>>, AppError> {
+        self.ask("read secret", |reply| DbMsg::GetSecret { key, reply }).await
+    }
+
+    pub async fn record_run_start(&self, start: RunStart) -> Result<(), AppError> {
+        let now = self.now();
+        self.ask("record run", |reply| DbMsg::RecordRunStart { start: Box::new(start), now, reply }).await
+    }
+
+    pub async fn record_run_completion(&self, done: RunCompletion) -> Result<bool, AppError> {
+        let now = self.now();
+        self.ask("record run", |reply| DbMsg::RecordRunCompletion { done: Box::new(done), now, reply }).await
+    }
+
+    pub async fn usage_summary(&self, filter: UsageFilter) -> Result<UsageSummary, AppError> {
+        self.ask("usage summary", |reply| DbMsg::UsageSummary { filter, reply }).await
+    }
+
+    pub async fn recent_runs(&self, limit: u32) -> Result<Vec<AgentRunRecord>, AppError> {
+        self.ask("recent runs", |reply| DbMsg::RecentRuns { limit, reply }).await
+    }
+
+    pub async fn recent_sessions(&self, limit: u32, filter: UsageFilter) -> Result<Vec<WorkflowSessionRecord>, AppError> {
+        self.ask("recent sessions", |reply| DbMsg::RecentSessions { limit, filter, reply }).await
+    }
+
+    pub async fn session_runs(&self, session_id: &str, include_reset: bool) -> Result<Vec<AgentRunRecord>, AppError> {
+        self.ask("session runs", |reply| DbMsg::SessionRuns { session_id: session_id.into(), include_reset, reply }).await
+    }
+
+    pub async fn step_runs(&self, skill: &str, step: u8) -> Result<Vec<AgentRunRecord>, AppError> {
+        self.ask("step runs", |reply| DbMsg::StepRuns { skill: skill.into(), step, reply }).await
+    }
+
+    pub async fn usage_by_step(&self, filter: UsageFilter) -> Result<Vec<UsageByStep>, AppError> {
+        self.ask("usage by step", |reply| DbMsg::UsageByStep { filter, reply }).await
+    }
+
+    pub async fn usage_by_model(&self, filter: UsageFilter) -> Result<Vec<UsageByModel>, AppError> {
+        self.ask("usage by model", |reply| DbMsg::UsageByModel { filter, reply }).await
+    }
+
+    pub async fn reset_usage(&self) -> Result<ResetUsageReport, AppError> {
+        let now = self.now();
+        self.ask("reset usage", |reply| DbMsg::ResetUsage { now, reply }).await
+    }
+
+    pub async fn create_session(&self, skill: &str, kind: SessionKind) -> Result<WorkflowSessionInfo, AppError> {
+        let now = self.now();
+        self.ask("create session", |reply| DbMsg::CreateSession { skill: skill.into(), kind, now, reply }).await
+    }
+
+    pub async fn end_session(&self, session_id: &str) -> Result<(), AppError> {
+        let now = self.now();
+        self.ask("end session", |reply| DbMsg::EndSession { session_id: session_id.into(), now, reply }).await
+    }
+
+    pub async fn housekeeping(&self) -> Result<Housekeeping, AppError> {
+        let now = self.now();
+        self.ask("housekeeping", |reply| DbMsg::Housekeeping { now, reply }).await
+    }
+
+    pub async fn health(&self) -> Result<(i64, String), AppError> {
+        self.ask("database health", |reply| DbMsg::Health { reply }).await
+    }
+
+    /// Releases this instance's locks and sessions, checkpoints, and stops the actor.
+    pub async fn close(&self) -> Result<(), AppError> {
+        let now = self.now();
+        let result = self.ask("close database", |reply| DbMsg::Close { now, reply }).await;
+        if let Err(err) = self.actor.stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(5))).await {
+            tracing::warn!(%err, "database actor did not stop in time");
+        }
+        result
+    }
+}

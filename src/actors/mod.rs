@@ -1,0 +1,4 @@
+//! Actors own the backend's resources; everything else reaches them through typed handles.
+
+pub mod ask;
+pub mod db;

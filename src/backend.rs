@@ -1,0 +1,179 @@
+//! `Backend`: the actor tree plus what every command needs. `start` builds it in order
+//! (paths → database with migrations → instance registration → housekeeping → ready) and
+//! `shutdown` takes it down in reverse.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::actors::db::{DbArgs, DbHandle, Housekeeping};
+use crate::clock::SharedClock;
+use crate::config::{AppPaths, Config, default_skills_path};
+use crate::events::{AppEvent, EventSink};
+use crate::instance::InstanceInfo;
+use crate::protocol::AppError;
+use crate::telemetry::LogControl;
+
+/// The running backend. Cheap to clone; every clone talks to the same actors.
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: DbHandle,
+    paths: AppPaths,
+    instance: InstanceInfo,
+    clock: SharedClock,
+    events: Arc<dyn EventSink>,
+    skills_path_override: Option<PathBuf>,
+    http: reqwest::Client,
+    log_control: OnceLock<Arc<LogControl>>,
+    startup: Housekeeping,
+    shut_down: AtomicBool,
+}
+
+/// Connect and whole-request limits for outgoing HTTP (backend.md §8.2).
+const HTTP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Backend {
+    /// Starts every actor. When this returns, migrations have run and commands can be served.
+    pub async fn start(config: Config) -> Result<Backend, AppError> {
+        let paths = AppPaths::new(&config.data_dir, &config.temp_root);
+        paths.create()?;
+        let instance = InstanceInfo::current();
+        let (db, _join) = DbHandle::start(
+            DbArgs {
+                path: paths.database.clone(),
+                backup_dir: Some(paths.backups.clone()),
+                instance: instance.clone(),
+                now: config.clock.now_str(),
+            },
+            config.clock.clone(),
+        )
+        .await?;
+        register_instance(&paths, &instance, &config.clock.now_str());
+        let startup = db.housekeeping().await?;
+        if startup != Housekeeping::default() {
+            tracing::info!(?startup, "repaired what earlier instances left behind");
+        }
+        let http = http_client()?;
+        Ok(Backend {
+            inner: Arc::new(Inner {
+                db,
+                paths,
+                instance,
+                clock: config.clock,
+                events: config.events,
+                skills_path_override: config.skills_path_override,
+                http,
+                log_control: OnceLock::new(),
+                startup,
+                shut_down: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Releases this instance's locks and sessions and stops the actors. Idempotent.
+    pub async fn shutdown(&self) -> Result<(), AppError> {
+        if self.inner.shut_down.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let result = self.inner.db.close().await;
+        let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
+        if let Err(err) = std::fs::remove_file(&file) {
+            tracing::debug!(%err, "instance file already gone");
+        }
+        result
+    }
+
+    pub fn db(&self) -> &DbHandle {
+        &self.inner.db
+    }
+
+    pub fn paths(&self) -> &AppPaths {
+        &self.inner.paths
+    }
+
+    pub fn instance(&self) -> &InstanceInfo {
+        &self.inner.instance
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.inner.clock
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// What start-up housekeeping repaired.
+    pub fn startup_report(&self) -> &Housekeeping {
+        &self.inner.startup
+    }
+
+    pub fn emit(&self, event: AppEvent) {
+        self.inner.events.emit(event);
+    }
+
+    /// Hands the backend the logging control so `set_log_level` can act (desktop and CLI).
+    pub fn attach_log_control(&self, control: Arc<LogControl>) {
+        if self.inner.log_control.set(control).is_err() {
+            tracing::debug!("log control was already attached");
+        }
+    }
+
+    pub fn log_control(&self) -> Option<&LogControl> {
+        self.inner.log_control.get().map(Arc::as_ref)
+    }
+
+    /// The skills folder: `--skills-path`, else the saved setting, else `~/.vibedata`.
+    /// Created on first use, so a new user can create a skill without visiting Settings.
+    pub async fn skills_path(&self) -> Result<PathBuf, AppError> {
+        let path = match &self.inner.skills_path_override {
+            Some(path) => path.clone(),
+            None => match self.inner.db.settings().await?.skills_path {
+                Some(path) => PathBuf::from(path),
+                None => default_skills_path()?,
+            },
+        };
+        std::fs::create_dir_all(&path).map_err(|e| AppError::io(&path, e))?;
+        Ok(path)
+    }
+}
+
+/// Writes `instances/<id>.json` so peers can list live instances, and removes the files of
+/// dead ones. Failures only cost that listing, so they are logged, not fatal.
+fn register_instance(paths: &AppPaths, me: &InstanceInfo, now: &str) {
+    let record = serde_json::json!({
+        "instanceId": me.instance_id, "pid": me.pid, "pidStartTime": me.pid_start_time,
+        "startedAt": now, "version": env!("CARGO_PKG_VERSION"),
+    });
+    let file = paths.instances.join(format!("{}.json", me.instance_id));
+    if let Err(err) = crate::atomic::write_atomic(&file, record.to_string().as_bytes()) {
+        tracing::warn!(%err, "could not register this instance");
+    }
+    let Ok(entries) = std::fs::read_dir(&paths.instances) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        let Ok(peer) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        let id = peer["instanceId"].as_str().unwrap_or_default();
+        let pid = peer["pid"].as_u64().and_then(|p| u32::try_from(p).ok()).unwrap_or(0);
+        if !me.is_alive(id, pid, peer["pidStartTime"].as_i64()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn http_client() -> Result<reqwest::Client, AppError> {
+    // rustls needs one process-wide crypto provider; a second install is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(HTTP_CONNECT_TIMEOUT)
+        .timeout(HTTP_TIMEOUT)
+        .user_agent(concat!("skill-builder/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))
+}

@@ -1,0 +1,285 @@
+//! The command line: `skill-builder [--data-dir DIR] [--skills-path DIR] [--json] <group> <cmd>`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "skill-builder", version, about = "Build, refine, test, import and export Agent Skills.")]
+pub struct Cli {
+    /// App data folder (database, logs, workspace).
+    #[arg(long, global = true, env = "SKILL_BUILDER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Skills folder for this run only (not saved to settings).
+    #[arg(long, global = true)]
+    pub skills_path: Option<PathBuf>,
+    /// Print results, errors and events as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Group>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Group {
+    /// Application settings.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// The Skills Library.
+    #[command(subcommand)]
+    Skills(SkillsCmd),
+    /// Skill locks shared by every running instance.
+    #[command(subcommand)]
+    Locks(LocksCmd),
+    /// Files in the skills folder, the workspace and the temp folder.
+    #[command(subcommand)]
+    Files(FilesCmd),
+    /// Agent usage and cost.
+    #[command(subcommand)]
+    Usage(UsageCmd),
+    /// Workflow sessions and the workspace.
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
+    /// Node.js and the other startup dependencies.
+    #[command(subcommand)]
+    Node(NodeCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Show the settings (secrets only as set/unset).
+    Get,
+    /// Apply a JSON patch, e.g. '{"maxParallelAgents": 2}'.
+    Save { patch: String },
+    /// Check an API key (the stored one when none is given; prefer the env var to argv).
+    TestApiKey {
+        #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
+        api_key: Option<String>,
+    },
+    /// List the Claude models the key can use.
+    ListModels {
+        #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
+        api_key: Option<String>,
+    },
+    /// Change the log level now and for later starts.
+    SetLogLevel { level: LevelArg },
+    /// Print today's log file path.
+    LogFilePath,
+    /// Print the default skills folder.
+    DefaultSkillsPath,
+    /// Print the app data folder.
+    DataDir,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SkillsCmd {
+    /// List skills, newest first.
+    List {
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Create a skill; only the name is required.
+    Create {
+        name: String,
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long = "type")]
+        skill_type: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Repeat for several tags.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Delete a skill (its folder goes to the app's trash first).
+    Delete {
+        name: String,
+        /// Keep the folder on disk; only forget the skill.
+        #[arg(long)]
+        keep_files: bool,
+    },
+    /// Rename a skill, its folders and its SKILL.md name.
+    Rename { old: String, new: String },
+    /// Replace a skill's tags.
+    Tags { name: String, tags: Vec<String> },
+    /// Apply a JSON metadata patch, e.g. '{"domain": null}'.
+    Metadata { name: String, patch: String },
+    /// Every tag in use.
+    AllTags,
+    /// Names in the library and the workspace registry.
+    InstalledNames,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PurposeArg {
+    Workflow,
+    Refine,
+    Test,
+    Edit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocksCmd {
+    /// Take a skill's lock (released when this process exits).
+    Acquire {
+        name: String,
+        #[arg(long, value_enum, default_value = "edit")]
+        purpose: PurposeArg,
+    },
+    /// Release a lock; --force takes another live instance's lock away.
+    Release {
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show who holds a skill's lock.
+    Check { name: String },
+    /// Every held lock.
+    List,
+    /// Reserve a skill for a while (e.g. while editing it by hand), then release it.
+    Hold(HoldArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    pub name: String,
+    /// How long to hold the lock each time.
+    #[arg(long, default_value_t = 60_000)]
+    pub for_ms: u64,
+    /// Try this many times; a busy lock is retried after a millisecond.
+    #[arg(long, default_value_t = 1)]
+    pub times: u32,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RootArg {
+    Skills,
+    Workspace,
+    Temp,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilesCmd {
+    /// List a skill's files.
+    List {
+        skill: String,
+        #[arg(long, value_enum, default_value = "skills")]
+        root: RootArg,
+    },
+    /// Print a text file.
+    Read {
+        path: String,
+        #[arg(long, value_enum, default_value = "skills")]
+        root: RootArg,
+    },
+    /// Write a text file atomically from stdin.
+    Write {
+        path: String,
+        #[arg(long, value_enum, default_value = "skills")]
+        root: RootArg,
+        /// Refuse if the file changed since it had this sha256.
+        #[arg(long)]
+        expected_sha256: Option<String>,
+    },
+    /// Copy a file inside the allowed folders.
+    Copy {
+        src: String,
+        dest: String,
+        #[arg(long, value_enum, default_value = "skills")]
+        root: RootArg,
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Print a file as base64.
+    ReadBase64 {
+        path: String,
+        #[arg(long, value_enum, default_value = "skills")]
+        root: RootArg,
+    },
+    /// Save base64 from stdin as a new attachment; prints its path.
+    WriteTemp { file_name: String },
+    /// Save a workflow JSON artifact from stdin.
+    SaveRaw { skill: String, file_name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub hide_cancelled: bool,
+    #[arg(long)]
+    pub include_mock: bool,
+    #[arg(long)]
+    pub from: Option<String>,
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub skill: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsageCmd {
+    Summary(FilterArgs),
+    RecentRuns {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    RecentSessions {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    SessionRuns {
+        session_id: String,
+        #[arg(long)]
+        include_reset: bool,
+    },
+    StepRuns { skill: String, step: u8 },
+    ByStep(FilterArgs),
+    ByModel(FilterArgs),
+    /// Hide all recorded usage (nothing is deleted).
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SessionKindArg {
+    Workflow,
+    Test,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCmd {
+    /// Print the agents' workspace folder.
+    Path,
+    /// Open a workflow or test session for a skill.
+    CreateSession {
+        skill: String,
+        #[arg(long, value_enum, default_value = "test")]
+        kind: SessionKindArg,
+    },
+    /// End a session.
+    EndSession { session_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCmd {
+    /// Find Node.js.
+    Check,
+    /// Check every startup dependency.
+    Deps,
+}

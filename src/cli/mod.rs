@@ -1,0 +1,241 @@
+//! The headless command line over `src/commands`: same functions as the UI, human output by
+//! default, `--json` for machines, a non-zero exit with the error code on failure.
+
+mod args;
+mod output;
+
+use std::io::Read as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub use args::Cli;
+use args::*;
+use serde_json::{Value, json};
+
+use crate::commands::{files, locks, node, settings, skills, usage, workspace};
+use crate::events::{EventSink, JsonLinesSink, NullSink};
+use crate::protocol::*;
+use crate::{Backend, Config, config};
+
+/// Runs one CLI command to completion: starts the backend, runs, shuts down cleanly.
+pub async fn run(cli: Cli, command: Group) -> ExitCode {
+    let json = cli.json;
+    let result = start(&cli).await;
+    let backend = match result {
+        Ok(backend) => backend,
+        Err(err) => return output::failure(err, json, 2),
+    };
+    let outcome = dispatch(&backend, command, json).await;
+    if let Err(err) = backend.shutdown().await {
+        tracing::warn!(%err, "shutdown was not clean");
+    }
+    match outcome {
+        Ok(value) => output::success(&value, json),
+        Err(err) => output::failure(err, json, 1),
+    }
+}
+
+async fn start(cli: &Cli) -> Result<Backend, AppError> {
+    let data_dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => config::default_data_dir()?,
+    };
+    let events: Arc<dyn EventSink> = if cli.json { Arc::new(JsonLinesSink) } else { Arc::new(NullSink) };
+    let mut config = Config::new(data_dir).with_events(events);
+    if let Some(path) = &cli.skills_path {
+        config = config.with_skills_path(path);
+    }
+    Backend::start(config).await
+}
+
+fn to_json<T: serde::Serialize>(value: T) -> Result<Value, AppError> {
+    Ok(serde_json::to_value(value)?)
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+fn stdin_text() -> Result<String, AppError> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|e| AppError::io("stdin", e))?;
+    Ok(text)
+}
+
+fn file_ref(root: RootArg, path: String) -> FileRef {
+    let root = match root {
+        RootArg::Skills => FileRoot::Skills,
+        RootArg::Workspace => FileRoot::Workspace,
+        RootArg::Temp => FileRoot::Temp,
+    };
+    FileRef { root, path }
+}
+
+fn filter(args: FilterArgs) -> UsageFilter {
+    UsageFilter {
+        hide_cancelled: args.hide_cancelled,
+        include_mock: args.include_mock,
+        from: args.from,
+        to: args.to,
+        skill_name: args.skill,
+    }
+}
+
+fn enum_arg<T: serde::de::DeserializeOwned>(field: &str, raw: Option<String>) -> Result<Option<T>, AppError> {
+    raw.map(|r| serde_json::from_value(Value::String(r)).map_err(|_| AppError::invalid(field, "unknown value")))
+        .transpose()
+}
+
+async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppError> {
+    match command {
+        Group::Settings(cmd) => match cmd {
+            SettingsCmd::Get => to_json(settings::get_settings(b).await?),
+            SettingsCmd::Save { patch } => to_json(settings::save_settings(b, parse_json("patch", &patch)?).await?),
+            SettingsCmd::TestApiKey { api_key } => to_json(settings::test_api_key(b, api_key).await?),
+            SettingsCmd::ListModels { api_key } => to_json(settings::list_models(b, api_key).await?),
+            SettingsCmd::SetLogLevel { level } => {
+                let level = match level {
+                    LevelArg::Error => LogLevel::Error,
+                    LevelArg::Warn => LogLevel::Warn,
+                    LevelArg::Info => LogLevel::Info,
+                    LevelArg::Debug => LogLevel::Debug,
+                    LevelArg::Trace => LogLevel::Trace,
+                };
+                to_json(settings::set_log_level(b, level).await?)
+            }
+            SettingsCmd::LogFilePath => to_json(settings::get_log_file_path(b)),
+            SettingsCmd::DefaultSkillsPath => to_json(settings::get_default_skills_path()?),
+            SettingsCmd::DataDir => to_json(settings::get_data_dir(b)),
+        },
+        Group::Skills(cmd) => match cmd {
+            SkillsCmd::List { source, status, tag, search } => {
+                let filter = SkillFilter {
+                    source: enum_arg("source", source)?,
+                    status: enum_arg("status", status)?,
+                    tag,
+                    search,
+                };
+                let list = skills::list_skills(b, Some(filter)).await?;
+                if json { to_json(list) } else { Ok(Value::String(output::skills_table(&list))) }
+            }
+            SkillsCmd::Create { name, domain, skill_type, description, tags } => {
+                let req = CreateSkillRequest {
+                    name,
+                    domain,
+                    skill_type,
+                    description,
+                    tags: Some(tags),
+                    ..CreateSkillRequest::default()
+                };
+                to_json(skills::create_skill(b, req).await?)
+            }
+            SkillsCmd::Delete { name, keep_files } => to_json(skills::delete_skill(b, &name, !keep_files).await?),
+            SkillsCmd::Rename { old, new } => to_json(skills::rename_skill(b, &old, &new).await?),
+            SkillsCmd::Tags { name, tags } => to_json(skills::update_skill_tags(b, &name, tags).await?),
+            SkillsCmd::Metadata { name, patch } => {
+                to_json(skills::update_skill_metadata(b, &name, parse_json("patch", &patch)?).await?)
+            }
+            SkillsCmd::AllTags => to_json(skills::get_all_tags(b).await?),
+            SkillsCmd::InstalledNames => to_json(skills::get_installed_skill_names(b).await?),
+        },
+        Group::Locks(cmd) => match cmd {
+            LocksCmd::Acquire { name, purpose } => to_json(locks::acquire_lock(b, &name, lock_purpose(purpose)).await?),
+            LocksCmd::Release { name, force } => to_json(locks::release_lock(b, &name, force).await?),
+            LocksCmd::Check { name } => to_json(locks::check_lock(b, &name).await?),
+            LocksCmd::List => to_json(locks::get_locked_skills(b).await?),
+            LocksCmd::Hold(args) => hold(b, args, json).await,
+        },
+        Group::Files(cmd) => match cmd {
+            FilesCmd::List { skill, root } => {
+                let root = file_ref(root, String::new()).root;
+                to_json(files::list_skill_files(b, &skill, root).await?)
+            }
+            FilesCmd::Read { path, root } => {
+                let file = files::read_file(b, file_ref(root, path)).await?;
+                if json { to_json(file) } else { Ok(Value::String(file.content)) }
+            }
+            FilesCmd::Write { path, root, expected_sha256 } => {
+                to_json(files::write_file(b, file_ref(root, path), stdin_text()?, expected_sha256).await?)
+            }
+            FilesCmd::Copy { src, dest, root, overwrite } => {
+                to_json(files::copy_file(b, file_ref(root, src), file_ref(root, dest), overwrite).await?)
+            }
+            FilesCmd::ReadBase64 { path, root } => to_json(files::read_file_as_base64(b, file_ref(root, path)).await?),
+            FilesCmd::WriteTemp { file_name } => {
+                to_json(files::write_base64_to_temp_file(b, &file_name, &stdin_text()?).await?)
+            }
+            FilesCmd::SaveRaw { skill, file_name } => {
+                to_json(files::save_raw_file(b, &skill, &file_name, stdin_text()?).await?)
+            }
+        },
+        Group::Usage(cmd) => match cmd {
+            UsageCmd::Summary(f) => to_json(usage::get_usage_summary(b, Some(filter(f))).await?),
+            UsageCmd::RecentRuns { limit } => to_json(usage::get_recent_runs(b, limit).await?),
+            UsageCmd::RecentSessions { limit, filter: f } => {
+                to_json(usage::get_recent_workflow_sessions(b, limit, Some(filter(f))).await?)
+            }
+            UsageCmd::SessionRuns { session_id, include_reset } => {
+                to_json(usage::get_session_agent_runs(b, &session_id, include_reset).await?)
+            }
+            UsageCmd::StepRuns { skill, step } => to_json(usage::get_step_agent_runs(b, &skill, step).await?),
+            UsageCmd::ByStep(f) => to_json(usage::get_usage_by_step(b, Some(filter(f))).await?),
+            UsageCmd::ByModel(f) => to_json(usage::get_usage_by_model(b, Some(filter(f))).await?),
+            UsageCmd::Reset => to_json(usage::reset_usage(b).await?),
+        },
+        Group::Workspace(cmd) => match cmd {
+            WorkspaceCmd::Path => to_json(workspace::get_workspace_path(b)),
+            WorkspaceCmd::CreateSession { skill, kind } => {
+                let kind = match kind {
+                    SessionKindArg::Workflow => SessionKind::Workflow,
+                    SessionKindArg::Test => SessionKind::Test,
+                };
+                to_json(workspace::create_workflow_session(b, &skill, kind).await?)
+            }
+            WorkspaceCmd::EndSession { session_id } => to_json(workspace::end_workflow_session(b, &session_id).await?),
+        },
+        Group::Node(cmd) => match cmd {
+            NodeCmd::Check => to_json(node::check_node().await),
+            NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),
+        },
+    }
+}
+
+fn lock_purpose(purpose: PurposeArg) -> LockPurpose {
+    match purpose {
+        PurposeArg::Workflow => LockPurpose::Workflow,
+        PurposeArg::Refine => LockPurpose::Refine,
+        PurposeArg::Test => LockPurpose::Test,
+        PurposeArg::Edit => LockPurpose::Edit,
+    }
+}
+
+fn micros_now() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros())
+}
+
+/// `locks hold`: takes the lock, holds it, releases it; `--times` repeats, retrying a busy lock.
+/// Each successful hold is reported with its wall-clock interval in microseconds.
+async fn hold(b: &Backend, args: HoldArgs, json: bool) -> Result<Value, AppError> {
+    let mut held = Vec::new();
+    let mut busy = 0u32;
+    for _ in 0..args.times {
+        match locks::acquire_lock(b, &args.name, LockPurpose::Edit).await {
+            Ok(_) => {
+                let acquired = micros_now();
+                tokio::time::sleep(std::time::Duration::from_millis(args.for_ms)).await;
+                let released = micros_now();
+                locks::release_lock(b, &args.name, false).await?;
+                if json {
+                    println!("{}", json!({ "acquiredAtUs": acquired.to_string(), "releasedAtUs": released.to_string() }));
+                }
+                held.push((acquired, released));
+            }
+            Err(AppError::SkillLocked { .. }) => {
+                busy += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(json!({ "held": held.len(), "busy": busy }))
+}

@@ -1,0 +1,11 @@
+//! Transport-agnostic commands, one module per seed command group. Each function takes the
+//! `Backend` and typed arguments and returns `Result<T, AppError>`; the desktop IPC layer, the
+//! CLI and the tests all call these same functions.
+
+pub mod files;
+pub mod locks;
+pub mod node;
+pub mod settings;
+pub mod skills;
+pub mod usage;
+pub mod workspace;

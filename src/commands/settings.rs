@@ -1,0 +1,178 @@
+//! Settings commands. Secrets never leave the backend: the view shows only whether one is set
+//! and its last four characters.
+
+use std::time::Duration;
+
+use crate::Backend;
+use crate::config::default_skills_path;
+use crate::events::AppEvent;
+use crate::protocol::*;
+use crate::secrets::{SecretKey, Sensitive};
+use crate::telemetry::log_file_path;
+
+const ANTHROPIC_VERSION: &str = "2023-06-01";
+const API_KEY_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
+const MODELS_PAGE_TIMEOUT: Duration = Duration::from_secs(15);
+const MODELS_MAX_PAGES: usize = 10;
+
+pub async fn get_settings(backend: &Backend) -> Result<AppSettingsView, AppError> {
+    let settings = backend.db().settings().await?;
+    let api_key = backend.db().secret(SecretKey::AnthropicApiKey).await?;
+    let github = backend.db().secret(SecretKey::GitHubToken).await?;
+    Ok(AppSettingsView {
+        settings,
+        anthropic_api_key: secret_status(api_key.as_ref()),
+        github_token: secret_status(github.as_ref()),
+        data_dir: backend.paths().data_dir.display().to_string(),
+        workspace_path: backend.paths().workspace.display().to_string(),
+        log_file_path: get_log_file_path(backend),
+    })
+}
+
+fn secret_status(secret: Option<&Sensitive<String>>) -> SecretStatus {
+    SecretStatus { set: secret.is_some(), hint: secret.map(Sensitive::hint), backend: "database".into() }
+}
+
+#[tracing::instrument(skip_all, err)]
+pub async fn save_settings(backend: &Backend, patch: SettingsPatch) -> Result<AppSettingsView, AppError> {
+    let level = patch.log_level;
+    backend.db().update_settings(patch).await?;
+    if let (Some(level), Some(control)) = (level, backend.log_control()) {
+        control.set_level(level)?;
+    }
+    backend.emit(AppEvent::SettingsChanged);
+    get_settings(backend).await
+}
+
+/// The Anthropic API base URL: the environment override wins (tests, gateways).
+async fn anthropic_base_url(backend: &Backend) -> Result<String, AppError> {
+    if let Ok(url) = std::env::var("SKILL_BUILDER_ANTHROPIC_BASE_URL") {
+        return validate_base_url("SKILL_BUILDER_ANTHROPIC_BASE_URL", &url);
+    }
+    Ok(backend.db().settings().await?.anthropic_base_url)
+}
+
+async fn key_or_stored(backend: &Backend, api_key: Option<String>) -> Result<Sensitive<String>, AppError> {
+    match api_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
+        Some(key) => Ok(Sensitive::new(key)),
+        None => backend.db().secret(SecretKey::AnthropicApiKey).await?.ok_or(AppError::ApiKeyMissing),
+    }
+}
+
+fn network_error(err: reqwest::Error, operation: &str, after: Duration) -> AppError {
+    if err.is_timeout() {
+        AppError::Timeout { operation: operation.into(), after }
+    } else {
+        // reqwest's message names the URL and cause, never a header value.
+        AppError::Network { service: "anthropic", message: err.without_url().to_string() }
+    }
+}
+
+/// Checks a key with one free request (`GET /v1/models?limit=1`). A rejected key is an
+/// answer (`invalid`), not an error; only a network failure is.
+#[tracing::instrument(skip_all, err)]
+pub async fn test_api_key(backend: &Backend, api_key: Option<String>) -> Result<ApiKeyCheck, AppError> {
+    let key = key_or_stored(backend, api_key).await?;
+    let url = format!("{}/v1/models?limit=1", anthropic_base_url(backend).await?);
+    let response = backend
+        .http()
+        .get(&url)
+        .header("x-api-key", key.expose())
+        .header("anthropic-version", ANTHROPIC_VERSION)
+        .timeout(API_KEY_CHECK_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| network_error(e, "API key check", API_KEY_CHECK_TIMEOUT))?;
+    let status = response.status().as_u16();
+    let (outcome, message) = match status {
+        200 => (ApiKeyOutcome::Valid, "The API key works.".to_string()),
+        401 | 403 => (ApiKeyOutcome::Invalid, "The API key was rejected.".to_string()),
+        other => (ApiKeyOutcome::Unknown, format!("The API answered HTTP {other}; the key could not be checked.")),
+    };
+    Ok(ApiKeyCheck { outcome, http_status: Some(status), message })
+}
+
+#[derive(serde::Deserialize)]
+struct ModelsPage {
+    data: Vec<ModelEntry>,
+    #[serde(default)]
+    has_more: bool,
+    last_id: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModelEntry {
+    id: String,
+    display_name: Option<String>,
+}
+
+/// Every `claude-*` model the key can use, in API order, following pagination.
+#[tracing::instrument(skip_all, err)]
+pub async fn list_models(backend: &Backend, api_key: Option<String>) -> Result<Vec<ModelInfo>, AppError> {
+    let key = key_or_stored(backend, api_key).await?;
+    let base = anthropic_base_url(backend).await?;
+    let mut models = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..MODELS_MAX_PAGES {
+        // Model ids are plain ASCII tokens, so the cursor needs no escaping.
+        let url = match &after {
+            Some(after_id) => format!("{base}/v1/models?limit=100&after_id={after_id}"),
+            None => format!("{base}/v1/models?limit=100"),
+        };
+        let request = backend
+            .http()
+            .get(url)
+            .header("x-api-key", key.expose())
+            .header("anthropic-version", ANTHROPIC_VERSION)
+            .timeout(MODELS_PAGE_TIMEOUT);
+        let response = request.send().await.map_err(|e| network_error(e, "model list", MODELS_PAGE_TIMEOUT))?;
+        let page: ModelsPage = match response.status().as_u16() {
+            200 => response.json().await.map_err(|e| AppError::Upstream {
+                service: "anthropic",
+                status: Some(200),
+                message: format!("unreadable model list: {}", e.without_url()),
+            })?,
+            401 | 403 => return Err(AppError::Unauthorized { service: "anthropic" }),
+            429 => {
+                let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+                return Err(AppError::RateLimited { service: "anthropic", retry_after_secs: retry });
+            }
+            other => {
+                return Err(AppError::Upstream { service: "anthropic", status: Some(other), message: "model list".into() });
+            }
+        };
+        models.extend(page.data.into_iter().filter(|m| m.id.starts_with("claude-")).map(|m| ModelInfo {
+            display_name: m.display_name.unwrap_or_else(|| m.id.clone()),
+            id: m.id,
+        }));
+        match (page.has_more, page.last_id) {
+            (true, Some(last)) => after = Some(last),
+            _ => break,
+        }
+    }
+    Ok(models)
+}
+
+/// Changes the log level at once and remembers it for the next start.
+#[tracing::instrument(skip_all, fields(level = level.as_str()), err)]
+pub async fn set_log_level(backend: &Backend, level: LogLevel) -> Result<(), AppError> {
+    if let Some(control) = backend.log_control() {
+        control.set_level(level)?;
+    }
+    let patch = SettingsPatch { log_level: Some(level), ..SettingsPatch::default() };
+    backend.db().update_settings(patch).await?;
+    Ok(())
+}
+
+pub fn get_log_file_path(backend: &Backend) -> String {
+    let today = backend.clock().now().format("%Y-%m-%d").to_string();
+    log_file_path(&backend.paths().logs, &today).display().to_string()
+}
+
+pub fn get_default_skills_path() -> Result<String, AppError> {
+    Ok(default_skills_path()?.display().to_string())
+}
+
+pub fn get_data_dir(backend: &Backend) -> String {
+    backend.paths().data_dir.display().to_string()
+}

@@ -1,0 +1,254 @@
+//! Skill Management commands: the Skills Library and its folders under `skills_path`.
+//!
+//! Disk and database change together or not at all: folders are created or moved first and
+//! undone when the database refuses; nothing is deleted without a safety copy.
+
+use std::path::{Path, PathBuf};
+
+use crate::actors::db::NewSkill;
+use crate::events::AppEvent;
+use crate::protocol::*;
+use crate::{Backend, skill_fields};
+
+use super::locks::with_edit_lock;
+
+/// The library, newest first, narrowed by `filter`.
+#[tracing::instrument(skip_all, err)]
+pub async fn list_skills(backend: &Backend, filter: Option<SkillFilter>) -> Result<Vec<SkillSummary>, AppError> {
+    backend.db().list_skills(filter.unwrap_or_default()).await
+}
+
+/// Creates `SP/<name>/{context,references}` and the skill's rows. Validates everything before
+/// touching disk, so bad input changes nothing.
+#[tracing::instrument(skip_all, fields(skill = %req.name), err)]
+pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<SkillSummary, AppError> {
+    let name = SkillName::parse(&req.name)?;
+    if name.as_str().contains("anthropic") || name.as_str().contains("claude") {
+        tracing::warn!(skill = %name, "SB106: names containing 'anthropic' or 'claude' may be refused by Claude");
+    }
+    let mut request = req.clone();
+    request.domain = skill_fields::domain(req.domain.as_deref())?;
+    request.description = skill_fields::description(req.description.as_deref())?;
+    request.skill_type = skill_fields::one_line("skillType", req.skill_type.as_deref(), 40)?;
+    request.version = skill_fields::one_line("version", req.version.as_deref(), 40)?;
+    request.model = skill_fields::one_line("model", req.model.as_deref(), 100)?;
+    request.argument_hint = skill_fields::one_line("argumentHint", req.argument_hint.as_deref(), 200)?;
+    if let Some(intake) = &req.intake {
+        skill_fields::intake(intake)?;
+    }
+    let tags = skill_fields::normalize_tags(req.tags.as_deref().unwrap_or_default())?;
+
+    let skills_path = backend.skills_path().await?;
+    let folder = skills_path.join(name.as_str());
+    if folder.symlink_metadata().is_ok() {
+        return Err(AppError::AlreadyExists { kind: "folder", name: folder.display().to_string() });
+    }
+    create_dirs(&[folder.join("context"), folder.join("references")])?;
+    let settings = backend.db().settings().await;
+    let (author_login, author_avatar) = match settings {
+        Ok(s) => (s.github_user_login, s.github_user_avatar),
+        Err(_) => (None, None),
+    };
+    let new = NewSkill { name: name.clone(), request, tags, author_login, author_avatar };
+    match backend.db().create_skill(new).await {
+        Ok(summary) => {
+            backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
+            Ok(summary)
+        }
+        Err(err) => {
+            remove_empty_tree(&folder);
+            Err(err)
+        }
+    }
+}
+
+fn create_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
+    for dir in dirs {
+        std::fs::create_dir_all(dir).map_err(|e| AppError::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// Removes a folder tree only if it holds no files (`remove_dir` cannot delete a file).
+fn remove_empty_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_tree(&entry.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
+/// Deletes a skill. Its folder is first moved to the app's trash (kept 30 days), so a delete
+/// is always recoverable; the database row goes last, so a failed removal can be retried.
+#[tracing::instrument(skip_all, fields(skill = %name), err)]
+pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> Result<DeleteSkillReport, AppError> {
+    let name = SkillName::parse(name)?;
+    backend.db().get_skill(name.as_str()).await?;
+    let report = with_edit_lock(backend, &name, async {
+        let mut report = DeleteSkillReport::default();
+        let folder = backend.skills_path().await?.join(name.as_str());
+        if delete_files && folder.symlink_metadata().is_ok() {
+            let stamp: String = backend.clock().now_str().chars().filter(char::is_ascii_alphanumeric).collect();
+            let trash = backend.paths().trash.join(format!("{name}-{stamp}"));
+            move_dir(&folder, &trash)?;
+            report.trash_path = Some(trash.display().to_string());
+            report.removed.push(folder.display().to_string());
+        }
+        let scratch = backend.paths().workspace.join(name.as_str());
+        if scratch.exists() {
+            std::fs::remove_dir_all(&scratch).map_err(|e| AppError::io(&scratch, e))?;
+            report.removed.push(scratch.display().to_string());
+        }
+        Ok(report)
+    })
+    .await?;
+    // The lock row cascades with the skill, so the edit lock needs no release here.
+    backend.db().delete_skill(name.as_str()).await?;
+    backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
+    Ok(report)
+}
+
+/// Moves a folder, copying across file systems when a rename cannot.
+fn move_dir(from: &Path, to: &Path) -> Result<(), AppError> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
+    }
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
+            copy_tree(from, to)?;
+            std::fs::remove_dir_all(from).map_err(|e| AppError::io(from, e))
+        }
+        Err(err) => Err(AppError::io(from, err)),
+    }
+}
+
+/// Copies a tree without following symlinks (links are recreated as links).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), AppError> {
+    std::fs::create_dir_all(to).map_err(|e| AppError::io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| AppError::io(from, e))? {
+        let entry = entry.map_err(|e| AppError::io(from, e))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().map_err(|e| AppError::io(&src, e))?;
+        if kind.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if kind.is_symlink() {
+            #[cfg(unix)]
+            {
+                let target = std::fs::read_link(&src).map_err(|e| AppError::io(&src, e))?;
+                std::os::unix::fs::symlink(target, &dst).map_err(|e| AppError::io(&dst, e))?;
+            }
+        } else {
+            std::fs::copy(&src, &dst).map_err(|e| AppError::io(&src, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Renames a skill: its folders, its rows and the `name:` in its SKILL.md. Each step is undone
+/// if a later one fails, so the skill is never half-renamed.
+#[tracing::instrument(skip_all, fields(old = %old_name, new = %new_name), err)]
+pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> Result<SkillSummary, AppError> {
+    let old = SkillName::parse(old_name)?;
+    let new = SkillName::parse(new_name)?;
+    backend.db().get_skill(old.as_str()).await?;
+    if old == new {
+        return backend.db().get_skill(old.as_str()).await;
+    }
+    let skills_path = backend.skills_path().await?;
+    let workspace = backend.paths().workspace.clone();
+    let moves = [
+        (skills_path.join(old.as_str()), skills_path.join(new.as_str())),
+        (workspace.join(old.as_str()), workspace.join(new.as_str())),
+    ];
+    for (_, to) in &moves {
+        if to.symlink_metadata().is_ok() {
+            return Err(AppError::AlreadyExists { kind: "folder", name: to.display().to_string() });
+        }
+    }
+    let summary = with_edit_lock(backend, &old, async {
+        let mut done: Vec<&(PathBuf, PathBuf)> = Vec::new();
+        for pair in &moves {
+            if pair.0.exists() {
+                if let Err(err) = std::fs::rename(&pair.0, &pair.1) {
+                    undo_moves(&done);
+                    return Err(AppError::io(&pair.0, err));
+                }
+                done.push(pair);
+            }
+        }
+        match backend.db().rename_skill(old.as_str(), new.as_str()).await {
+            Ok(summary) => Ok(summary),
+            Err(err) => {
+                undo_moves(&done);
+                Err(err)
+            }
+        }
+    })
+    .await?;
+    rewrite_skill_md_name(&skills_path.join(new.as_str()).join("SKILL.md"), &new);
+    backend.emit(AppEvent::SkillsChanged { skill_name: new.to_string() });
+    Ok(summary)
+}
+
+fn undo_moves(done: &[&(PathBuf, PathBuf)]) {
+    for (from, to) in done.iter().rev() {
+        if let Err(err) = std::fs::rename(to, from) {
+            tracing::error!(%err, from = %to.display(), to = %from.display(), "could not undo a rename");
+        }
+    }
+}
+
+/// Keeps SKILL.md's `name:` in step with the folder; a file without one is left alone.
+fn rewrite_skill_md_name(path: &Path, name: &SkillName) {
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    match skill_fields::rewrite_frontmatter_name(&text, name.as_str()) {
+        Some(updated) => {
+            if let Err(err) = crate::atomic::write_atomic(path, updated.as_bytes()) {
+                tracing::warn!(%err, "renamed the skill but could not update SKILL.md");
+            }
+        }
+        None => tracing::warn!(path = %path.display(), "SKILL.md has no frontmatter name to update"),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(skill = %name), err)]
+pub async fn update_skill_tags(backend: &Backend, name: &str, tags: Vec<String>) -> Result<Vec<String>, AppError> {
+    let name = SkillName::parse(name)?;
+    let tags = skill_fields::normalize_tags(&tags)?;
+    let stored = with_edit_lock(backend, &name, backend.db().set_tags(name.as_str(), tags)).await?;
+    backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
+    Ok(stored)
+}
+
+#[tracing::instrument(skip_all, fields(skill = %name), err)]
+pub async fn update_skill_metadata(
+    backend: &Backend,
+    name: &str,
+    mut patch: SkillMetadataPatch,
+) -> Result<SkillSummary, AppError> {
+    let name = SkillName::parse(name)?;
+    if let Some(Some(domain)) = &patch.domain {
+        patch.domain = Some(skill_fields::domain(Some(domain))?);
+    }
+    if let Some(Some(text)) = &patch.description {
+        patch.description = Some(skill_fields::description(Some(text))?);
+    }
+    if let Some(Some(intake)) = &patch.intake {
+        skill_fields::intake(intake)?;
+    }
+    let summary = with_edit_lock(backend, &name, backend.db().update_metadata(name.as_str(), patch)).await?;
+    backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
+    Ok(summary)
+}
+
+pub async fn get_all_tags(backend: &Backend) -> Result<Vec<String>, AppError> {
+    backend.db().all_tags().await
+}
+
+pub async fn get_installed_skill_names(backend: &Backend) -> Result<Vec<InstalledSkillName>, AppError> {
+    backend.db().installed_names().await
+}

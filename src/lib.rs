@@ -1,0 +1,23 @@
+//! Skill Builder's backend: actors that own the database (and soon git and agent processes),
+//! commands over them, and the CLI and desktop front doors. Module wiring only.
+
+pub mod actors;
+pub mod atomic;
+pub mod backend;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+#[cfg(feature = "desktop")]
+pub mod desktop;
+pub mod events;
+pub mod instance;
+pub mod paths;
+pub mod protocol;
+pub mod resources;
+pub mod secrets;
+pub mod skill_fields;
+pub mod telemetry;
+
+pub use backend::Backend;
+pub use config::Config;

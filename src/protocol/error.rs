@@ -1,0 +1,304 @@
+//! The one error type of the backend: `AppError` inside Rust, `CommandError` on the wire.
+//!
+//! Every variant maps to a stable [`ErrorCode`]; the UI and the CLI branch on the code, never on
+//! the message text. Messages are written for people and never contain secrets.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The actor an ask was addressed to; named in timeout and availability errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Db,
+    Git,
+    Reconciler,
+    Supervisor,
+    Agent,
+}
+
+impl std::fmt::Display for ActorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ActorKind::Db => "database",
+            ActorKind::Git => "git",
+            ActorKind::Reconciler => "reconciler",
+            ActorKind::Supervisor => "agent supervisor",
+            ActorKind::Agent => "agent",
+        })
+    }
+}
+
+/// Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    SkillLocked,
+    AgentBusy,
+    NotConfigured,
+    ApiKeyMissing,
+    NotSupported,
+    PathRejected,
+    TooLarge,
+    Unauthorized,
+    RateLimited,
+    Upstream,
+    Network,
+    Timeout,
+    Cancelled,
+    Busy,
+    GitFailed,
+    Io,
+    Database,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The snake_case spelling, as printed by the CLI and sent to the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::AlreadyExists => "already_exists",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::SkillLocked => "skill_locked",
+            ErrorCode::AgentBusy => "agent_busy",
+            ErrorCode::NotConfigured => "not_configured",
+            ErrorCode::ApiKeyMissing => "api_key_missing",
+            ErrorCode::NotSupported => "not_supported",
+            ErrorCode::PathRejected => "path_rejected",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Upstream => "upstream",
+            ErrorCode::Network => "network",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::Busy => "busy",
+            ErrorCode::GitFailed => "git_failed",
+            ErrorCode::Io => "io",
+            ErrorCode::Database => "database",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Who holds a skill lock; carried by `skill_locked` errors so the UI can name the other window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LockHolder {
+    pub instance_id: String,
+    pub pid: u32,
+    pub purpose: String,
+    pub acquired_at: String,
+}
+
+/// The backend's error. Variants carry their context; [`AppError::code`] gives the stable code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    #[error("{kind} '{name}' was not found")]
+    NotFound { kind: &'static str, name: String },
+    #[error("{kind} '{name}' already exists")]
+    AlreadyExists { kind: &'static str, name: String },
+    #[error("{message}")]
+    Conflict { reason: &'static str, message: String },
+    #[error("Skill '{skill}' is open in another Skill Builder window (pid {})", holder.pid)]
+    SkillLocked { skill: String, holder: LockHolder },
+    #[error("{what} is not configured")]
+    NotConfigured { what: &'static str },
+    #[error("No Anthropic API key is set")]
+    ApiKeyMissing,
+    #[error("{0}")]
+    NotSupported(String),
+    #[error("Path rejected ({reason}): {path}")]
+    PathRejected { reason: &'static str, path: String },
+    #[error("{what} is too large ({actual} bytes; the limit is {limit})")]
+    TooLarge { what: String, limit: u64, actual: u64 },
+    #[error("The {service} credentials were rejected")]
+    Unauthorized { service: &'static str },
+    #[error("{service} is rate limiting requests")]
+    RateLimited { service: &'static str, retry_after_secs: Option<u64> },
+    #[error("{service} answered with an error{}: {message}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Upstream { service: &'static str, status: Option<u16>, message: String },
+    #[error("Could not reach {service}: {message}")]
+    Network { service: &'static str, message: String },
+    #[error("The {operation} did not finish within {after:?}")]
+    Timeout { operation: String, after: Duration },
+    #[error("The {actor} is not running")]
+    Unavailable { actor: ActorKind },
+    #[error("Skill Builder is busy ({reason})")]
+    Busy { reason: &'static str },
+    #[error("Git failed ({reason}): {message}")]
+    Git { reason: &'static str, message: String },
+    #[error("File system error at {path}: {source}")]
+    Io { path: String, #[source] source: std::io::Error },
+    #[error("Database error: {0}")]
+    Database(String),
+    #[error("Internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Shorthand for the most common validation failure.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        AppError::InvalidInput { field: field.into(), reason: reason.into() }
+    }
+
+    /// Wraps an I/O error with the path it concerned.
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        AppError::Io { path: path.as_ref().display().to_string(), source }
+    }
+
+    pub fn skill_not_found(name: impl Into<String>) -> Self {
+        AppError::NotFound { kind: "skill", name: name.into() }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            AppError::NotFound { .. } => ErrorCode::NotFound,
+            AppError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            AppError::Conflict { .. } => ErrorCode::Conflict,
+            AppError::SkillLocked { .. } => ErrorCode::SkillLocked,
+            AppError::NotConfigured { .. } => ErrorCode::NotConfigured,
+            AppError::ApiKeyMissing => ErrorCode::ApiKeyMissing,
+            AppError::NotSupported(_) => ErrorCode::NotSupported,
+            AppError::PathRejected { .. } => ErrorCode::PathRejected,
+            AppError::TooLarge { .. } => ErrorCode::TooLarge,
+            AppError::Unauthorized { .. } => ErrorCode::Unauthorized,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Upstream { .. } => ErrorCode::Upstream,
+            AppError::Network { .. } => ErrorCode::Network,
+            AppError::Timeout { .. } => ErrorCode::Timeout,
+            AppError::Busy { .. } => ErrorCode::Busy,
+            AppError::Git { .. } => ErrorCode::GitFailed,
+            AppError::Io { .. } => ErrorCode::Io,
+            AppError::Database(_) => ErrorCode::Database,
+            AppError::Unavailable { .. } | AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// What the user can do about it, where there is something to do.
+    fn fix_hint(&self) -> Option<String> {
+        let hint = match self {
+            AppError::SkillLocked { .. } => "Close the skill in the other window, or wait for it to finish.",
+            AppError::NotConfigured { what: "skills_path" } => "Choose a skills folder in Settings.",
+            AppError::ApiKeyMissing => "Add your Anthropic API key in Settings, or turn on mock mode.",
+            AppError::Unauthorized { service: "anthropic" } => "Check the API key in Settings.",
+            AppError::Busy { reason: "database_busy" } => "Another Skill Builder window is writing; try again.",
+            AppError::PathRejected { .. } => "Use a path inside the skill's folder.",
+            AppError::Network { .. } => "Check your internet connection.",
+            _ => return None,
+        };
+        Some(hint.to_string())
+    }
+
+    /// Machine-readable context, per code (backend.md §3.1).
+    fn details(&self) -> Option<Value> {
+        Some(match self {
+            AppError::InvalidInput { field, reason } => json!({ "field": field, "reason": reason }),
+            AppError::NotFound { kind, name } | AppError::AlreadyExists { kind, name } => {
+                json!({ "kind": kind, "name": name })
+            }
+            AppError::Conflict { reason, .. } => json!({ "reason": reason }),
+            AppError::SkillLocked { holder, .. } => json!({ "holder": holder }),
+            AppError::NotConfigured { what } => json!({ "missing": [what] }),
+            AppError::PathRejected { reason, path } => json!({ "reason": reason, "path": path }),
+            AppError::TooLarge { what, limit, actual } => {
+                json!({ "what": what, "limit": limit, "actual": actual })
+            }
+            AppError::Unauthorized { service } => json!({ "service": service }),
+            AppError::RateLimited { service, retry_after_secs } => {
+                json!({ "service": service, "retryAfterSecs": retry_after_secs })
+            }
+            AppError::Upstream { service, status, message } => {
+                json!({ "service": service, "status": status, "message": message })
+            }
+            AppError::Network { service, .. } => json!({ "service": service }),
+            AppError::Timeout { operation, after } => {
+                json!({ "operation": operation, "afterMs": after.as_millis() as u64 })
+            }
+            AppError::Busy { reason } => json!({ "reason": reason }),
+            AppError::Git { reason, message } => json!({ "reason": reason, "gitMessage": message }),
+            AppError::Io { path, source } => json!({ "path": path, "kind": source.kind().to_string() }),
+            _ => return None,
+        })
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as Sqlite;
+        match err.sqlite_error_code() {
+            Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked) => AppError::Busy { reason: "database_busy" },
+            Some(Sqlite::DiskFull) => AppError::Io {
+                path: "database".into(),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "the disk is full"),
+            },
+            _ => AppError::Database(err.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(err: serde_json::Error) -> Self {
+        AppError::Internal(format!("JSON: {err}"))
+    }
+}
+
+/// The wire form of [`AppError`]: what the UI receives and what `--json` prints.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix_hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+impl From<AppError> for CommandError {
+    fn from(err: AppError) -> Self {
+        CommandError { code: err.code(), message: err.to_string(), fix_hint: err.fix_hint(), details: err.details() }
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error[{}]: {}", self.code.as_str(), self.message)?;
+        if let Some(hint) = &self.fix_hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_error_is_camel_case_and_omits_empty_fields() {
+        let wire = CommandError::from(AppError::invalid("name", "must be kebab-case"));
+        let json = serde_json::to_value(&wire).unwrap();
+        assert_eq!(json["code"], "invalid_input");
+        assert_eq!(json["details"]["field"], "name");
+        assert!(json.get("fixHint").is_none());
+    }
+
+    #[test]
+    fn codes_serialise_as_their_stable_spelling() {
+        for code in [ErrorCode::InvalidInput, ErrorCode::SkillLocked, ErrorCode::GitFailed, ErrorCode::TooLarge] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Plain data shared by actors, commands, the CLI and the UI: DTOs, errors and identifiers.
+
+pub mod dto;
+pub mod error;
+pub mod ids;
+
+pub use dto::files::*;
+pub use dto::node::*;
+pub use dto::settings::*;
+pub use dto::skills::*;
+pub use dto::usage::*;
+pub use error::{ActorKind, AppError, CommandError, ErrorCode, LockHolder};
+pub use ids::SkillName;
