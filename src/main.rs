@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use skill_builder::cli::{self, Cli};
 
 fn main() -> ExitCode {
@@ -33,6 +33,7 @@ fn open_window(parsed: Cli) -> ExitCode {
 
 #[cfg(not(feature = "desktop"))]
 fn open_window(_parsed: Cli) -> ExitCode {
+    use clap::CommandFactory;
     match Cli::command().print_help() {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::FAILURE,

@@ -132,6 +132,7 @@ impl std::fmt::Debug for SecretUpdate {
 #[serde(rename_all = "camelCase", default)]
 pub struct SettingsPatch {
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub skills_path: Patch<String>,
     pub preferred_model: Option<String>,
     pub log_level: Option<LogLevel>,
@@ -140,24 +141,31 @@ pub struct SettingsPatch {
     pub debug_mode: Option<bool>,
     pub splash_shown: Option<bool>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub dashboard_view_mode: Patch<String>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<serde_json::Value>)]
     pub ui_prefs: Patch<serde_json::Value>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub marketplace_url: Patch<String>,
     pub max_dimensions: Option<u32>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub industry: Patch<String>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub function_role: Patch<String>,
     pub git_auto_commit: Option<bool>,
     pub git_allow_nested: Option<bool>,
     pub max_parallel_agents: Option<u32>,
     pub agent_run_timeout_min: Option<u32>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<f64>)]
     pub max_budget_usd: Patch<f64>,
     pub agent_backend: Option<AgentBackend>,
     #[serde(deserialize_with = "super::skills::patch_field")]
+    #[specta(type = Option<String>)]
     pub claude_code_path: Patch<String>,
     pub transcript_retention_days: Option<u32>,
     pub anthropic_base_url: Option<String>,

@@ -158,24 +158,34 @@ pub(crate) fn patch_field<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D)
 #[serde(rename_all = "camelCase", default)]
 pub struct SkillMetadataPatch {
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub domain: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub skill_type: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub description: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub display_name: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub version: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub model: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<String>)]
     pub argument_hint: Patch<String>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<bool>)]
     pub user_invocable: Patch<bool>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<bool>)]
     pub disable_model_invocation: Patch<bool>,
     #[serde(deserialize_with = "patch_field")]
+    #[specta(type = Option<serde_json::Map<String, serde_json::Value>>)]
     pub intake: Patch<serde_json::Map<String, serde_json::Value>>,
 }
 
