@@ -1,1 +1,474 @@
-fn main() {}
+//! The foundation benchmarks behind `make bench`
+//! (`cargo bench --no-default-features --bench foundation`).
+//!
+//! stdout carries only `name: value unit` lines, one per figure; progress, the goal of each
+//! figure and whether it was met go to stderr. Every data set is seeded through the project's
+//! own commands, then the backend is shut down and started again on the same files before
+//! timing, as a user's next app start would be.
+//!
+//! Figures, with their goals (and the reference implementation's figure where there is one):
+//! - `db_ask_roundtrip_p50/p99`: one cheap `DbActor` ask (`all_tags` on a 10-skill library), < 50 µs p50.
+//! - `list_skills_{1000,10000}_p50`: `list_skills` plus `serde_json` of the result, < 15 ms at 10,000 [86 ms].
+//! - `migrations_apply_all_p50`: all 20 migrations on a new file database, < 10 ms [28 ms].
+//! - `backend_cold_start_p50`: `Backend::start` on the seeded 10,000-skill data dir, < 100 ms.
+//! - `skill_lock_acquire_release_p50/p99`: `acquire_lock` + `release_lock` commands, < 100 µs [440 µs].
+//! - `usage_summary_10000_runs_p50`: `get_usage_summary` over 10,000 runs, < 2 ms [5.9 ms].
+//! - `idle_rss`: resident memory of an idle headless backend, < 40 MB.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use rusqlite::Connection;
+use skill_builder::actors::db::migrate;
+use skill_builder::commands::{locks, skills, usage, workspace};
+use skill_builder::protocol::{
+    CreateSkillRequest, LockPurpose, ModelUsage, RunCompletion, RunKind, RunStart, RunStatus, SessionKind,
+};
+use skill_builder::{Backend, Config};
+
+/// Set in the child process that measures idle memory; holds the seeded root.
+const RSS_PROBE_ENV: &str = "SKILL_BUILDER_BENCH_RSS_PROBE";
+
+const LIBRARY_SMALL: usize = 1_000;
+const LIBRARY_LARGE: usize = 10_000;
+const USAGE_SKILLS: usize = 10;
+const USAGE_SESSIONS: usize = 50;
+const USAGE_RUNS: usize = 10_000;
+
+const ASK_WARMUP: usize = 2_000;
+const ASK_SAMPLES: usize = 20_000;
+const LIST_RUNS: usize = 25;
+const MIGRATION_FILES: usize = 15;
+const COLD_STARTS: usize = 12;
+const LOCK_WARMUP: usize = 200;
+const LOCK_PAIRS: usize = 3_000;
+const SUMMARY_CALLS: usize = 60;
+
+fn main() -> Result<()> {
+    if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
+        return rss_probe(Path::new(&root));
+    }
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&base).with_context(|| format!("creating {}", base.display()))?;
+    let scratch = tempfile::Builder::new().prefix("foundation-bench-").tempdir_in(&base)?;
+    eprintln!("foundation bench: data under {}", scratch.path().display());
+    let mut report = Report::default();
+
+    migrations(&mut report, &scratch.path().join("migrations"))?;
+    runtime.block_on(small_library_and_usage(&mut report, &scratch.path().join("usage")))?;
+    let library = scratch.path().join("library");
+    runtime.block_on(large_library(&mut report, &library))?;
+    drop(runtime);
+    idle_rss(&mut report, &library)?;
+
+    eprintln!("foundation bench: done in {:.1} s", started.elapsed().as_secs_f64());
+    if report.missed.is_empty() {
+        eprintln!("foundation bench: every figure met its goal");
+    } else {
+        eprintln!("foundation bench: missed goals: {}", report.missed.join(", "));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+#[derive(Default)]
+struct Report {
+    missed: Vec<String>,
+}
+
+impl Report {
+    /// Prints `name: value unit` on stdout and the goal (a "less than" bound) on stderr.
+    fn figure(&mut self, name: &str, value: f64, unit: &str, goal: Option<f64>, reference: Option<f64>) {
+        let shown = format_value(value);
+        println!("{name}: {shown} {unit}");
+        let _ = std::io::stdout().flush();
+        let reference = reference.map(|r| format!("reference {} {unit}", format_value(r)));
+        let Some(goal) = goal else {
+            eprintln!("  {name}: {shown} {unit}  (no goal{})", reference.map(|r| format!("; {r}")).unwrap_or_default());
+            return;
+        };
+        let met = value < goal;
+        let reference = reference.map(|r| format!("; {r}")).unwrap_or_default();
+        eprintln!(
+            "  {name}: {shown} {unit}  (goal < {} {unit}{reference})  {}",
+            format_value(goal),
+            if met { "ok" } else { "MISSED" }
+        );
+        if !met {
+            self.missed.push(name.to_string());
+        }
+    }
+}
+
+fn format_value(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// Nearest-rank percentile of samples (sorted here), in the samples' unit.
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * samples.len() as f64).ceil() as usize;
+    samples[rank.clamp(1, samples.len()) - 1]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations
+
+/// All 20 migrations on fresh files, opened with production's pragmas (see `actors::db::open`);
+/// only `migrate::run` is timed.
+fn migrations(report: &mut Report, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut samples = Vec::with_capacity(MIGRATION_FILES);
+    // One extra file first, so the page cache and the code are warm.
+    for i in 0..=MIGRATION_FILES {
+        let mut conn = open_like_production(&dir.join(format!("fresh-{i}.db")))?;
+        let t = Instant::now();
+        let applied = migrate::run(&mut conn, "2026-01-01T00:00:00.000Z", None)?;
+        let elapsed = t.elapsed();
+        if applied.applied.len() != 20 {
+            bail!("expected 20 migrations, applied {:?}", applied.applied);
+        }
+        if i > 0 {
+            samples.push(millis(elapsed));
+        }
+    }
+    report.figure("migrations_apply_all_p50", percentile(&mut samples, 50.0), "ms", Some(10.0), Some(28.0));
+    Ok(())
+}
+
+fn open_like_production(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        bail!("journal mode {mode}");
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding, through the commands
+
+fn skill_name(i: usize) -> String {
+    format!("skill-{i:05}")
+}
+
+async fn seed_skills(backend: &Backend, range: std::ops::Range<usize>) -> Result<()> {
+    let t = Instant::now();
+    let count = range.len();
+    for i in range {
+        let request = CreateSkillRequest {
+            name: skill_name(i),
+            domain: Some(format!("Domain {} operations", i % 37)),
+            skill_type: Some(["domain", "platform", "source", "data-engineering"][i % 4].to_string()),
+            tags: Some(vec![format!("area-{}", i % 10), format!("team-{}", i % 7), format!("lang-{}", i % 5)]),
+            description: Some(format!(
+                "Skill {i}: answers questions about the {} pipeline, its tables, owners and the checks to run \
+                 before shipping a change.",
+                i % 97
+            )),
+            ..CreateSkillRequest::default()
+        };
+        skills::create_skill(backend, request).await?;
+    }
+    eprintln!("  seeded {count} skills through create_skill in {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+const MODELS: &[&str] =
+    &["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5", "claude-sonnet-4-5", "mock-sonnet"];
+
+/// 50 test sessions over the first skills and 10,000 finished runs spread over them: several
+/// models, a mock model, and some cancelled and failed runs.
+async fn seed_usage(backend: &Backend) -> Result<()> {
+    let t = Instant::now();
+    let mut sessions = Vec::with_capacity(USAGE_SESSIONS);
+    for s in 0..USAGE_SESSIONS {
+        let skill = skill_name(s % USAGE_SKILLS);
+        let info = workspace::create_workflow_session(backend, &skill, SessionKind::Test).await?;
+        sessions.push((skill, info.session_id));
+    }
+    for i in 0..USAGE_RUNS {
+        let (skill, session) = &sessions[i % USAGE_SESSIONS];
+        let model = MODELS[i % MODELS.len()];
+        let run_id = format!("run-{i:06}");
+        let kind = [RunKind::TestWith, RunKind::TestWithout, RunKind::TestEval, RunKind::WorkflowStep][i % 4];
+        usage::record_run_started(
+            backend,
+            RunStart {
+                run_id: run_id.clone(),
+                agent_id: format!("agent-{i:06}"),
+                skill_name: Some(skill.clone()),
+                kind,
+                step_id: (kind == RunKind::WorkflowStep).then_some((i % 6) as u8),
+                workflow_session_id: Some(session.clone()),
+                model: model.to_string(),
+            },
+        )
+        .await?;
+        let status = match i % 20 {
+            0 => RunStatus::Cancelled,
+            1 => RunStatus::Error,
+            2 => RunStatus::Interrupted,
+            _ => RunStatus::Success,
+        };
+        let (input, output) = (1_000 + (i % 500) as i64 * 10, 200 + (i % 300) as i64 * 3);
+        let cost = (input as f64 * 3.0 + output as f64 * 15.0) / 1e6;
+        let mut model_usage = vec![ModelUsage {
+            model: model.to_string(),
+            input_tokens: input,
+            output_tokens: output,
+            cost_usd: cost,
+            ..ModelUsage::default()
+        }];
+        if i % 3 == 0 {
+            model_usage.push(ModelUsage {
+                model: "claude-haiku-4-5".into(),
+                input_tokens: 300,
+                output_tokens: 50,
+                cost_usd: 0.0005,
+                ..ModelUsage::default()
+            });
+        }
+        let total_cost_usd = model_usage.iter().map(|m| m.cost_usd).sum();
+        usage::record_run_finished(
+            backend,
+            RunCompletion {
+                run_id,
+                status,
+                model: Some(model.to_string()),
+                sdk_session_id: Some(format!("sdk-{i}")),
+                model_usage,
+                total_cost_usd,
+                input_tokens: input,
+                output_tokens: output,
+                cache_read_tokens: (i % 11) as i64 * 1_000,
+                cache_write_tokens: (i % 13) as i64 * 100,
+                duration_ms: Some(5_000 + (i % 1_000) as i64),
+                duration_api_ms: Some(4_000),
+                num_turns: (i % 30) as u32,
+                tool_use_count: (i % 17) as u32,
+                compaction_count: 0,
+                stop_reason: Some("end_turn".into()),
+                result_subtype: Some(
+                    if status == RunStatus::Success { "success" } else { "error_during_execution" }.into(),
+                ),
+                error_category: (status == RunStatus::Error).then(|| "api_error".to_string()),
+                error_message: (status == RunStatus::Error).then(|| "overloaded".to_string()),
+            },
+        )
+        .await?;
+    }
+    eprintln!(
+        "  seeded {USAGE_SESSIONS} sessions and {USAGE_RUNS} runs through the usage commands in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Shuts the seeding backend down and starts a new one on the same files.
+async fn restart(backend: Backend, root: &Path) -> Result<Backend> {
+    backend.shutdown().await?;
+    drop(backend);
+    Ok(Backend::start(Config::for_test(root)).await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small library with 10,000 runs: asks, locks, usage summary
+
+async fn small_library_and_usage(report: &mut Report, root: &Path) -> Result<()> {
+    eprintln!("seeding a {USAGE_SKILLS}-skill library with usage");
+    let backend = Backend::start(Config::for_test(root)).await?;
+    seed_skills(&backend, 0..USAGE_SKILLS).await?;
+    seed_usage(&backend).await?;
+    let backend = restart(backend, root).await?;
+
+    // DbActor ask round trip: a real, cheap query on a small table.
+    for _ in 0..ASK_WARMUP {
+        backend.db().all_tags().await?;
+    }
+    let mut samples = Vec::with_capacity(ASK_SAMPLES);
+    for _ in 0..ASK_SAMPLES {
+        let t = Instant::now();
+        let tags = backend.db().all_tags().await?;
+        samples.push(micros(t.elapsed()));
+        std::hint::black_box(tags);
+    }
+    report.figure("db_ask_roundtrip_p50", percentile(&mut samples, 50.0), "us", Some(50.0), None);
+    report.figure("db_ask_roundtrip_p99", percentile(&mut samples, 99.0), "us", None, None);
+
+    // One skill lock, taken and given back through the commands.
+    let skill = skill_name(1);
+    for _ in 0..LOCK_WARMUP {
+        locks::acquire_lock(&backend, &skill, LockPurpose::Edit).await?;
+        locks::release_lock(&backend, &skill, false).await?;
+    }
+    let mut samples = Vec::with_capacity(LOCK_PAIRS);
+    for _ in 0..LOCK_PAIRS {
+        let t = Instant::now();
+        locks::acquire_lock(&backend, &skill, LockPurpose::Edit).await?;
+        locks::release_lock(&backend, &skill, false).await?;
+        samples.push(micros(t.elapsed()));
+    }
+    report.figure("skill_lock_acquire_release_p50", percentile(&mut samples, 50.0), "us", Some(100.0), Some(440.0));
+    report.figure("skill_lock_acquire_release_p99", percentile(&mut samples, 99.0), "us", None, None);
+
+    // Usage summary over every run (default filter: mock runs excluded).
+    let first = Instant::now();
+    let summary = usage::get_usage_summary(&backend, None).await?;
+    eprintln!(
+        "  first usage summary after start: {:.2} ms ({} runs counted)",
+        millis(first.elapsed()),
+        summary.run_count
+    );
+    let mut samples = Vec::with_capacity(SUMMARY_CALLS);
+    for _ in 0..SUMMARY_CALLS {
+        let t = Instant::now();
+        let summary = usage::get_usage_summary(&backend, None).await?;
+        samples.push(millis(t.elapsed()));
+        std::hint::black_box(summary);
+    }
+    report.figure("usage_summary_10000_runs_p50", percentile(&mut samples, 50.0), "ms", Some(2.0), Some(5.9));
+
+    backend.shutdown().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large library: list_skills at 1,000 and 10,000 skills, cold start
+
+async fn large_library(report: &mut Report, root: &Path) -> Result<()> {
+    eprintln!("seeding a {LIBRARY_SMALL}-skill library");
+    let backend = Backend::start(Config::for_test(root)).await?;
+    seed_skills(&backend, 0..LIBRARY_SMALL).await?;
+    let backend = restart(backend, root).await?;
+    time_list(report, &backend, LIBRARY_SMALL, "list_skills_1000_p50", None).await?;
+
+    eprintln!("growing the library to {LIBRARY_LARGE} skills");
+    seed_skills(&backend, LIBRARY_SMALL..LIBRARY_LARGE).await?;
+    let backend = restart(backend, root).await?;
+    time_list(report, &backend, LIBRARY_LARGE, "list_skills_10000_p50", Some(86.0)).await?;
+    backend.shutdown().await?;
+    drop(backend);
+
+    // Cold start of the headless backend to ready, on the seeded data dir; shutdown untimed.
+    let mut samples = Vec::with_capacity(COLD_STARTS);
+    for _ in 0..COLD_STARTS {
+        let t = Instant::now();
+        let backend = Backend::start(Config::for_test(root)).await?;
+        samples.push(millis(t.elapsed()));
+        backend.shutdown().await?;
+    }
+    report.figure("backend_cold_start_p50", percentile(&mut samples, 50.0), "ms", Some(100.0), None);
+    Ok(())
+}
+
+/// `list_skills` through the command, plus serialising the result to JSON as the IPC layer would.
+async fn time_list(
+    report: &mut Report,
+    backend: &Backend,
+    expected: usize,
+    name: &str,
+    reference: Option<f64>,
+) -> Result<()> {
+    let first = Instant::now();
+    let listed = skills::list_skills(backend, None).await?;
+    let json = serde_json::to_string(&listed)?;
+    eprintln!(
+        "  first list after start: {:.2} ms ({} skills, {:.1} MB of JSON)",
+        millis(first.elapsed()),
+        listed.len(),
+        json.len() as f64 / 1e6
+    );
+    if listed.len() != expected || listed.iter().any(|s| s.tags.len() != 3) {
+        bail!("expected {expected} skills with 3 tags each, listed {}", listed.len());
+    }
+    let mut samples = Vec::with_capacity(LIST_RUNS);
+    let (mut query, mut serialise) = (Vec::with_capacity(LIST_RUNS), Vec::with_capacity(LIST_RUNS));
+    for _ in 0..LIST_RUNS {
+        let t = Instant::now();
+        let listed = skills::list_skills(backend, None).await?;
+        let q = t.elapsed();
+        let json = serde_json::to_string(&listed)?;
+        let total = t.elapsed();
+        std::hint::black_box(json);
+        samples.push(millis(total));
+        query.push(millis(q));
+        serialise.push(millis(total - q));
+    }
+    eprintln!(
+        "  of which list_skills {:.2} ms, serde_json {:.2} ms (medians)",
+        percentile(&mut query, 50.0),
+        percentile(&mut serialise, 50.0)
+    );
+    report.figure(name, percentile(&mut samples, 50.0), "ms", Some(15.0), reference);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idle memory
+
+/// Measures idle resident memory in a fresh copy of this process, so the figure does not carry
+/// what seeding and the other benchmarks left on the heap.
+fn idle_rss(report: &mut Report, root: &Path) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let output = std::process::Command::new(exe).env(RSS_PROBE_ENV, root).output()?;
+    if !output.status.success() {
+        bail!("RSS probe failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let kb: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("vm_rss_kb: "))
+        .context("the RSS probe printed no figure")?
+        .trim()
+        .parse()?;
+    report.figure("idle_rss", kb / 1024.0, "MB", Some(40.0), None);
+    Ok(())
+}
+
+/// The child: starts the headless backend on the seeded data dir, lists the library once, idles
+/// for a second and reports VmRSS. This is the bench process, i.e. the headless backend plus
+/// this (small) harness; it runs the same multi-thread runtime as the CLI.
+fn rss_probe(root: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let backend = Backend::start(Config::for_test(root)).await?;
+        let listed = skills::list_skills(&backend, None).await?;
+        let json = serde_json::to_string(&listed)?;
+        std::hint::black_box(json);
+        drop(listed);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!("vm_rss_kb: {}", vm_rss_kb()?);
+        backend.shutdown().await?;
+        Ok(())
+    })
+}
+
+fn vm_rss_kb() -> Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS in /proc/self/status")?;
+    Ok(line.trim_start_matches("VmRSS:").trim().trim_end_matches("kB").trim().parse()?)
+}

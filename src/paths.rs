@@ -179,7 +179,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("skill/references")).unwrap();
         let root = dir.path().canonicalize().unwrap();
-        for rel in ["skill/SKILL.md", "skill/references/a.md", "skill/new/deeper/file.md", "com10", "console.md", "a..b"] {
+        for rel in
+            ["skill/SKILL.md", "skill/references/a.md", "skill/new/deeper/file.md", "com10", "console.md", "a..b"]
+        {
             let path = code(rel, dir.path(), Access::Write).unwrap();
             assert!(path.starts_with(&root), "{rel} -> {path:?}");
         }

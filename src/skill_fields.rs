@@ -64,7 +64,9 @@ pub fn intake(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), Ap
         }
         match value.as_str() {
             Some(text) if text.chars().count() <= MAX_INTAKE_CHARS => {}
-            Some(_) => return Err(AppError::invalid("intake", format!("'{key}' is over {MAX_INTAKE_CHARS} characters"))),
+            Some(_) => {
+                return Err(AppError::invalid("intake", format!("'{key}' is over {MAX_INTAKE_CHARS} characters")));
+            }
             None => return Err(AppError::invalid("intake", format!("'{key}' must be text"))),
         }
     }

@@ -54,9 +54,7 @@ pub fn init(logs_dir: &Path, stderr_level: Option<&str>) -> Result<LogControl, A
     let (filter, handle) = reload::Layer::new(EnvFilter::new(initial));
     let file_layer = tracing_subscriber::fmt::layer().with_writer(file_writer).with_ansi(false);
     let stderr_layer = stderr_level.map(|level| {
-        tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_filter(EnvFilter::new(filter_for(level)))
+        tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(EnvFilter::new(filter_for(level)))
     });
     tracing_subscriber::registry()
         .with(filter)

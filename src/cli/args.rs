@@ -249,7 +249,10 @@ pub enum UsageCmd {
         #[arg(long)]
         include_reset: bool,
     },
-    StepRuns { skill: String, step: u8 },
+    StepRuns {
+        skill: String,
+        step: u8,
+    },
     ByStep(FilterArgs),
     ByModel(FilterArgs),
     /// Hide all recorded usage (nothing is deleted).

@@ -226,7 +226,10 @@ async fn hold(b: &Backend, args: HoldArgs, json: bool) -> Result<Value, AppError
                 let released = micros_now();
                 locks::release_lock(b, &args.name, false).await?;
                 if json {
-                    println!("{}", json!({ "acquiredAtUs": acquired.to_string(), "releasedAtUs": released.to_string() }));
+                    println!(
+                        "{}",
+                        json!({ "acquiredAtUs": acquired.to_string(), "releasedAtUs": released.to_string() })
+                    );
                 }
                 held.push((acquired, released));
             }

@@ -102,9 +102,8 @@ pub async fn read_file(backend: &Backend, file: FileRef) -> Result<TextFile, App
     let (bytes, meta) = read_capped(&path, &file.path)?;
     let sha256 = sha256_hex(&bytes);
     let size_bytes = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    let content = String::from_utf8(bytes).map_err(|_| {
-        AppError::invalid("content", "not_utf8: the file is not UTF-8 text; read it as base64 instead")
-    })?;
+    let content = String::from_utf8(bytes)
+        .map_err(|_| AppError::invalid("content", "not_utf8: the file is not UTF-8 text; read it as base64 instead"))?;
     Ok(TextFile { content, sha256, size_bytes, modified_at: modified_at(&meta) })
 }
 
@@ -189,7 +188,12 @@ pub async fn write_base64_to_temp_file(backend: &Backend, file_name: &str, base6
 
 /// The clarification editor's raw save of a JSON artifact into `SP/<skill>/context/`.
 #[tracing::instrument(skip_all, fields(skill = %skill_name, file = %file_name), err)]
-pub async fn save_raw_file(backend: &Backend, skill_name: &str, file_name: &str, content: String) -> Result<(), AppError> {
+pub async fn save_raw_file(
+    backend: &Backend,
+    skill_name: &str,
+    file_name: &str,
+    content: String,
+) -> Result<(), AppError> {
     let name = SkillName::parse(skill_name)?;
     if RENDERED_VIEWS.contains(&file_name) {
         return Err(AppError::NotSupported(format!("{file_name} is rendered from its JSON and cannot be edited")));
@@ -212,7 +216,11 @@ pub async fn save_raw_file(backend: &Backend, skill_name: &str, file_name: &str,
 
 /// Lists `SP/<skill>` or `WS/<skill>` recursively, skipping `.git`; symlinks are listed, never
 /// followed. A missing folder is an empty listing.
-pub async fn list_skill_files(backend: &Backend, skill_name: &str, root: FileRoot) -> Result<SkillFileListing, AppError> {
+pub async fn list_skill_files(
+    backend: &Backend,
+    skill_name: &str,
+    root: FileRoot,
+) -> Result<SkillFileListing, AppError> {
     let name = SkillName::parse(skill_name)?;
     backend.db().get_skill(name.as_str()).await?;
     let base = match root {
@@ -232,7 +240,8 @@ fn list_tree(base: &Path) -> Result<SkillFileListing, AppError> {
     }
     let mut stack = vec![base.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let mut children: Vec<_> = std::fs::read_dir(&dir).map_err(|e| AppError::io(&dir, e))?.filter_map(Result::ok).collect();
+        let mut children: Vec<_> =
+            std::fs::read_dir(&dir).map_err(|e| AppError::io(&dir, e))?.filter_map(Result::ok).collect();
         children.sort_by_key(|e| e.file_name());
         for child in children {
             if child.file_name() == ".git" {

@@ -44,11 +44,16 @@ fn system_candidates() -> Vec<PathBuf> {
 /// The bundled Node if present and compatible, else the first compatible system one.
 /// Never fails: a missing Node is a status the UI explains.
 pub async fn check_node() -> NodeStatus {
-    let bundled = resources::find(&format!("node/{}/{}", resources::platform(), if cfg!(windows) { "node.exe" } else { "bin/node" }));
+    let bundled = resources::find(&format!(
+        "node/{}/{}",
+        resources::platform(),
+        if cfg!(windows) { "node.exe" } else { "bin/node" }
+    ));
     let mut last: Option<NodeStatus> = None;
-    let candidates = bundled.into_iter().map(|p| (p, NodeSource::Bundled)).chain(
-        system_candidates().into_iter().filter(|p| p.is_file()).map(|p| (p, NodeSource::System)),
-    );
+    let candidates = bundled
+        .into_iter()
+        .map(|p| (p, NodeSource::Bundled))
+        .chain(system_candidates().into_iter().filter(|p| p.is_file()).map(|p| (p, NodeSource::System)));
     for (path, source) in candidates {
         let status = match node_version(&path).await {
             Ok(version) => {
@@ -87,14 +92,7 @@ pub async fn check_node() -> NodeStatus {
 }
 
 fn check(id: &str, name: &str, ok: bool, blocking: bool, detail: String, fix: &str) -> DepStatus {
-    DepStatus {
-        id: id.into(),
-        name: name.into(),
-        ok,
-        blocking,
-        detail,
-        fix_hint: (!ok).then(|| fix.to_string()),
-    }
+    DepStatus { id: id.into(), name: name.into(), ok, blocking, detail, fix_hint: (!ok).then(|| fix.to_string()) }
 }
 
 /// Every dependency the app needs at startup, each with what to do when it is missing.
@@ -169,7 +167,13 @@ pub async fn check_startup_deps(backend: &Backend) -> Result<StartupDeps, AppErr
         "Anthropic API key",
         key || mock,
         false,
-        if key { "set".into() } else if mock { "mock agents are on".into() } else { "not set".into() },
+        if key {
+            "set".into()
+        } else if mock {
+            "mock agents are on".into()
+        } else {
+            "not set".into()
+        },
         "Add your API key in Settings; until then agents run in mock mode.",
     ));
     let all_ok = checks.iter().all(|c| c.ok || !c.blocking);

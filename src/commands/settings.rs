@@ -138,13 +138,19 @@ pub async fn list_models(backend: &Backend, api_key: Option<String>) -> Result<V
                 return Err(AppError::RateLimited { service: "anthropic", retry_after_secs: retry });
             }
             other => {
-                return Err(AppError::Upstream { service: "anthropic", status: Some(other), message: "model list".into() });
+                return Err(AppError::Upstream {
+                    service: "anthropic",
+                    status: Some(other),
+                    message: "model list".into(),
+                });
             }
         };
-        models.extend(page.data.into_iter().filter(|m| m.id.starts_with("claude-")).map(|m| ModelInfo {
-            display_name: m.display_name.unwrap_or_else(|| m.id.clone()),
-            id: m.id,
-        }));
+        models.extend(
+            page.data
+                .into_iter()
+                .filter(|m| m.id.starts_with("claude-"))
+                .map(|m| ModelInfo { display_name: m.display_name.unwrap_or_else(|| m.id.clone()), id: m.id }),
+        );
         match (page.has_more, page.last_id) {
             (true, Some(last)) => after = Some(last),
             _ => break,

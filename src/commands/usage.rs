@@ -42,7 +42,11 @@ pub async fn get_session_agent_runs(
     backend.db().session_runs(session_id, include_reset).await
 }
 
-pub async fn get_step_agent_runs(backend: &Backend, skill_name: &str, step_id: u8) -> Result<Vec<AgentRunRecord>, AppError> {
+pub async fn get_step_agent_runs(
+    backend: &Backend,
+    skill_name: &str,
+    step_id: u8,
+) -> Result<Vec<AgentRunRecord>, AppError> {
     let name = SkillName::parse(skill_name)?;
     if step_id > 5 {
         return Err(AppError::invalid("stepId", "must be between 0 and 5"));

@@ -141,7 +141,11 @@ pub async fn get_locked_skills(backend: State<'_, Backend>) -> Res<Vec<SkillLock
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_skill_files(backend: State<'_, Backend>, skill_name: String, root: FileRoot) -> Res<SkillFileListing> {
+pub async fn list_skill_files(
+    backend: State<'_, Backend>,
+    skill_name: String,
+    root: FileRoot,
+) -> Res<SkillFileListing> {
     Ok(files::list_skill_files(&backend, &skill_name, root).await?)
 }
 
@@ -227,7 +231,11 @@ pub async fn get_session_agent_runs(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_step_agent_runs(backend: State<'_, Backend>, skill_name: String, step_id: u8) -> Res<Vec<AgentRunRecord>> {
+pub async fn get_step_agent_runs(
+    backend: State<'_, Backend>,
+    skill_name: String,
+    step_id: u8,
+) -> Res<Vec<AgentRunRecord>> {
     Ok(usage::get_step_agent_runs(&backend, &skill_name, step_id).await?)
 }
 

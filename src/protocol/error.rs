@@ -138,7 +138,11 @@ pub enum AppError {
     #[error("Git failed ({reason}): {message}")]
     Git { reason: &'static str, message: String },
     #[error("File system error at {path}: {source}")]
-    Io { path: String, #[source] source: std::io::Error },
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("Database error: {0}")]
     Database(String),
     #[error("Internal error: {0}")]

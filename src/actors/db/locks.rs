@@ -18,13 +18,20 @@ struct HeldLock {
 
 impl HeldLock {
     fn holder(self) -> LockHolder {
-        LockHolder { instance_id: self.instance_id, pid: self.pid, purpose: self.purpose, acquired_at: self.acquired_at }
+        LockHolder {
+            instance_id: self.instance_id,
+            pid: self.pid,
+            purpose: self.purpose,
+            acquired_at: self.acquired_at,
+        }
     }
 }
 
 fn held(conn: &Connection, skill_id: i64) -> Result<Option<HeldLock>, AppError> {
     let lock = conn
-        .prepare_cached("SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?
+        .prepare_cached(
+            "SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1",
+        )?
         .query_row([skill_id], |r| {
             Ok(HeldLock {
                 instance_id: r.get(0)?,

@@ -212,16 +212,37 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         let expected = [
-            "index:idx_runs_running", "index:idx_runs_session", "index:idx_runs_skill_step", "index:idx_runs_started",
-            "index:idx_sessions_open", "index:idx_sessions_skill", "index:idx_sessions_started",
-            "index:idx_skill_locks_instance", "index:idx_skill_tags_tag", "index:idx_skills_source",
-            "index:idx_skills_updated", "index:idx_workspace_skills_active",
-            "table:agent_runs", "table:imported_skills", "table:schema_migrations", "table:settings",
-            "table:skill_locks", "table:skill_tags", "table:skills", "table:workflow_artifacts",
-            "table:workflow_runs", "table:workflow_sessions", "table:workflow_steps", "table:workspace_skills",
-            "trigger:trg_imported_skills_source", "trigger:trg_skills_source_change",
-            "trigger:trg_workflow_runs_source", "trigger:trg_workflow_runs_steps",
-            "view:v_live_runs", "view:v_runs", "view:v_session_usage",
+            "index:idx_runs_running",
+            "index:idx_runs_session",
+            "index:idx_runs_skill_step",
+            "index:idx_runs_started",
+            "index:idx_sessions_open",
+            "index:idx_sessions_skill",
+            "index:idx_sessions_started",
+            "index:idx_skill_locks_instance",
+            "index:idx_skill_tags_tag",
+            "index:idx_skills_source",
+            "index:idx_skills_updated",
+            "index:idx_workspace_skills_active",
+            "table:agent_runs",
+            "table:imported_skills",
+            "table:schema_migrations",
+            "table:settings",
+            "table:skill_locks",
+            "table:skill_tags",
+            "table:skills",
+            "table:workflow_artifacts",
+            "table:workflow_runs",
+            "table:workflow_sessions",
+            "table:workflow_steps",
+            "table:workspace_skills",
+            "trigger:trg_imported_skills_source",
+            "trigger:trg_skills_source_change",
+            "trigger:trg_workflow_runs_source",
+            "trigger:trg_workflow_runs_steps",
+            "view:v_live_runs",
+            "view:v_runs",
+            "view:v_session_usage",
         ];
         assert_eq!(names, expected);
     }
@@ -249,9 +270,13 @@ mod tests {
     fn guards_and_step_trigger_hold() {
         let mut conn = fresh();
         run(&mut conn, "t", None).unwrap();
-        conn.execute("INSERT INTO skills (id, name, skill_source, created_at, updated_at) VALUES (1, 'a', 'imported', 't', 't')", [])
-            .unwrap();
-        let wrong_child = conn.execute("INSERT INTO workflow_runs (skill_id, created_at, updated_at) VALUES (1, 't', 't')", []);
+        conn.execute(
+            "INSERT INTO skills (id, name, skill_source, created_at, updated_at) VALUES (1, 'a', 'imported', 't', 't')",
+            [],
+        )
+        .unwrap();
+        let wrong_child =
+            conn.execute("INSERT INTO workflow_runs (skill_id, created_at, updated_at) VALUES (1, 't', 't')", []);
         assert!(wrong_child.is_err());
         conn.execute("INSERT INTO skills (id, name, skill_source, created_at, updated_at) VALUES (2, 'b', 'skill-builder', 't', 't')", [])
             .unwrap();

@@ -38,39 +38,146 @@ pub struct DbCtx {
 
 /// Everything the database can be asked. One variant per query; each carries its reply port.
 pub enum DbMsg {
-    ListSkills { filter: SkillFilter, reply: Reply<Vec<SkillSummary>> },
-    GetSkill { name: String, reply: Reply<SkillSummary> },
-    CreateSkill { new: Box<NewSkill>, now: String, reply: Reply<SkillSummary> },
-    DeleteSkill { name: String, reply: Reply<()> },
-    RenameSkill { old: String, new: String, now: String, reply: Reply<SkillSummary> },
-    SetTags { name: String, tags: Vec<String>, now: String, reply: Reply<Vec<String>> },
-    UpdateMetadata { name: String, patch: Box<SkillMetadataPatch>, now: String, reply: Reply<SkillSummary> },
-    AllTags { reply: Reply<Vec<String>> },
-    InstalledNames { reply: Reply<Vec<InstalledSkillName>> },
-    AcquireLock { skill: String, purpose: LockPurpose, now: String, reply: Reply<SkillLockInfo> },
-    ReleaseLock { skill: String, force: bool, reply: Reply<()> },
-    CheckLock { skill: String, reply: Reply<LockStatus> },
-    ListLocks { reply: Reply<Vec<SkillLockInfo>> },
-    GetSettings { reply: Reply<AppSettings> },
-    UpdateSettings { patch: Box<SettingsPatch>, now: String, reply: Reply<AppSettings> },
-    GetSecret { key: SecretKey, reply: Reply<Option<Sensitive<String>>> },
-    RecordRunStart { start: Box<RunStart>, now: String, reply: Reply<()> },
-    RecordRunCompletion { done: Box<RunCompletion>, now: String, reply: Reply<bool> },
-    UsageSummary { filter: UsageFilter, reply: Reply<UsageSummary> },
-    RecentRuns { limit: u32, reply: Reply<Vec<AgentRunRecord>> },
-    RecentSessions { limit: u32, filter: UsageFilter, reply: Reply<Vec<WorkflowSessionRecord>> },
-    SessionRuns { session_id: String, include_reset: bool, reply: Reply<Vec<AgentRunRecord>> },
-    StepRuns { skill: String, step: u8, reply: Reply<Vec<AgentRunRecord>> },
-    UsageByStep { filter: UsageFilter, reply: Reply<Vec<UsageByStep>> },
-    UsageByModel { filter: UsageFilter, reply: Reply<Vec<UsageByModel>> },
-    ResetUsage { now: String, reply: Reply<ResetUsageReport> },
-    CreateSession { skill: String, kind: SessionKind, now: String, reply: Reply<WorkflowSessionInfo> },
-    EndSession { session_id: String, now: String, reply: Reply<()> },
-    Housekeeping { now: String, reply: Reply<Housekeeping> },
+    ListSkills {
+        filter: SkillFilter,
+        reply: Reply<Vec<SkillSummary>>,
+    },
+    GetSkill {
+        name: String,
+        reply: Reply<SkillSummary>,
+    },
+    CreateSkill {
+        new: Box<NewSkill>,
+        now: String,
+        reply: Reply<SkillSummary>,
+    },
+    DeleteSkill {
+        name: String,
+        reply: Reply<()>,
+    },
+    RenameSkill {
+        old: String,
+        new: String,
+        now: String,
+        reply: Reply<SkillSummary>,
+    },
+    SetTags {
+        name: String,
+        tags: Vec<String>,
+        now: String,
+        reply: Reply<Vec<String>>,
+    },
+    UpdateMetadata {
+        name: String,
+        patch: Box<SkillMetadataPatch>,
+        now: String,
+        reply: Reply<SkillSummary>,
+    },
+    AllTags {
+        reply: Reply<Vec<String>>,
+    },
+    InstalledNames {
+        reply: Reply<Vec<InstalledSkillName>>,
+    },
+    AcquireLock {
+        skill: String,
+        purpose: LockPurpose,
+        now: String,
+        reply: Reply<SkillLockInfo>,
+    },
+    ReleaseLock {
+        skill: String,
+        force: bool,
+        reply: Reply<()>,
+    },
+    CheckLock {
+        skill: String,
+        reply: Reply<LockStatus>,
+    },
+    ListLocks {
+        reply: Reply<Vec<SkillLockInfo>>,
+    },
+    GetSettings {
+        reply: Reply<AppSettings>,
+    },
+    UpdateSettings {
+        patch: Box<SettingsPatch>,
+        now: String,
+        reply: Reply<AppSettings>,
+    },
+    GetSecret {
+        key: SecretKey,
+        reply: Reply<Option<Sensitive<String>>>,
+    },
+    RecordRunStart {
+        start: Box<RunStart>,
+        now: String,
+        reply: Reply<()>,
+    },
+    RecordRunCompletion {
+        done: Box<RunCompletion>,
+        now: String,
+        reply: Reply<bool>,
+    },
+    UsageSummary {
+        filter: UsageFilter,
+        reply: Reply<UsageSummary>,
+    },
+    RecentRuns {
+        limit: u32,
+        reply: Reply<Vec<AgentRunRecord>>,
+    },
+    RecentSessions {
+        limit: u32,
+        filter: UsageFilter,
+        reply: Reply<Vec<WorkflowSessionRecord>>,
+    },
+    SessionRuns {
+        session_id: String,
+        include_reset: bool,
+        reply: Reply<Vec<AgentRunRecord>>,
+    },
+    StepRuns {
+        skill: String,
+        step: u8,
+        reply: Reply<Vec<AgentRunRecord>>,
+    },
+    UsageByStep {
+        filter: UsageFilter,
+        reply: Reply<Vec<UsageByStep>>,
+    },
+    UsageByModel {
+        filter: UsageFilter,
+        reply: Reply<Vec<UsageByModel>>,
+    },
+    ResetUsage {
+        now: String,
+        reply: Reply<ResetUsageReport>,
+    },
+    CreateSession {
+        skill: String,
+        kind: SessionKind,
+        now: String,
+        reply: Reply<WorkflowSessionInfo>,
+    },
+    EndSession {
+        session_id: String,
+        now: String,
+        reply: Reply<()>,
+    },
+    Housekeeping {
+        now: String,
+        reply: Reply<Housekeeping>,
+    },
     /// Clean exit: release our locks, end our sessions, checkpoint the WAL.
-    Close { now: String, reply: Reply<()> },
+    Close {
+        now: String,
+        reply: Reply<()>,
+    },
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
-    Health { reply: Reply<(i64, String)> },
+    Health {
+        reply: Reply<(i64, String)>,
+    },
 }
 
 /// Startup arguments of the [`DbActor`].
@@ -192,7 +299,9 @@ impl Actor for DbActor {
             M::SessionRuns { session_id, include_reset, reply } => {
                 run(state, reply, move |c, _| usage::session_runs(c, &session_id, include_reset)).await
             }
-            M::StepRuns { skill, step, reply } => run(state, reply, move |c, _| usage::step_runs(c, &skill, step)).await,
+            M::StepRuns { skill, step, reply } => {
+                run(state, reply, move |c, _| usage::step_runs(c, &skill, step)).await
+            }
             M::UsageByStep { filter, reply } => run(state, reply, move |c, _| usage::by_step(c, &filter)).await,
             M::UsageByModel { filter, reply } => run(state, reply, move |c, _| usage::by_model(c, &filter)).await,
             M::ResetUsage { now, reply } => run(state, reply, move |c, _| usage::reset(c, &now)).await,
@@ -304,8 +413,13 @@ impl DbHandle {
 
     pub async fn update_metadata(&self, name: &str, patch: SkillMetadataPatch) -> Result<SkillSummary, AppError> {
         let now = self.now();
-        self.ask("update metadata", |reply| DbMsg::UpdateMetadata { name: name.into(), patch: Box::new(patch), now, reply })
-            .await
+        self.ask("update metadata", |reply| DbMsg::UpdateMetadata {
+            name: name.into(),
+            patch: Box::new(patch),
+            now,
+            reply,
+        })
+        .await
     }
 
     pub async fn all_tags(&self) -> Result<Vec<String>, AppError> {
@@ -364,12 +478,17 @@ impl DbHandle {
         self.ask("recent runs", |reply| DbMsg::RecentRuns { limit, reply }).await
     }
 
-    pub async fn recent_sessions(&self, limit: u32, filter: UsageFilter) -> Result<Vec<WorkflowSessionRecord>, AppError> {
+    pub async fn recent_sessions(
+        &self,
+        limit: u32,
+        filter: UsageFilter,
+    ) -> Result<Vec<WorkflowSessionRecord>, AppError> {
         self.ask("recent sessions", |reply| DbMsg::RecentSessions { limit, filter, reply }).await
     }
 
     pub async fn session_runs(&self, session_id: &str, include_reset: bool) -> Result<Vec<AgentRunRecord>, AppError> {
-        self.ask("session runs", |reply| DbMsg::SessionRuns { session_id: session_id.into(), include_reset, reply }).await
+        self.ask("session runs", |reply| DbMsg::SessionRuns { session_id: session_id.into(), include_reset, reply })
+            .await
     }
 
     pub async fn step_runs(&self, skill: &str, step: u8) -> Result<Vec<AgentRunRecord>, AppError> {

@@ -93,10 +93,10 @@ pub fn housekeeping(conn: &mut Connection, ctx: &DbCtx, now: &str) -> Result<Hou
             orphaned_sessions += 1;
         }
     }
-    let running: Vec<String> =
-        tx.prepare("SELECT DISTINCT instance_id FROM agent_runs WHERE status = 'running'")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+    let running: Vec<String> = tx
+        .prepare("SELECT DISTINCT instance_id FROM agent_runs WHERE status = 'running'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut interrupted_runs = 0;
     for instance_id in running.iter().filter(|id| **id != ctx.instance.instance_id) {
         // Runs carry no pid: an instance is alive only if it still holds a live lock or session.

@@ -123,8 +123,10 @@ fn tags_of(conn: &Connection, skill_id: i64) -> Result<Vec<String>, AppError> {
 /// One skill's summary; `not_found` when it does not exist.
 pub fn get(conn: &Connection, ctx: &DbCtx, name: &str) -> Result<SkillSummary, AppError> {
     let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE s.name = ?1"))?;
-    let (id, mut skill) =
-        stmt.query_row([name], |row| summary_from_row(ctx, row)).optional()?.ok_or_else(|| AppError::skill_not_found(name))?;
+    let (id, mut skill) = stmt
+        .query_row([name], |row| summary_from_row(ctx, row))
+        .optional()?
+        .ok_or_else(|| AppError::skill_not_found(name))?;
     skill.tags = tags_of(conn, id)?;
     Ok(skill)
 }
@@ -189,7 +191,8 @@ pub fn create(conn: &mut Connection, ctx: &DbCtx, new: &NewSkill, now: &str) -> 
 }
 
 fn insert_tags(conn: &Connection, skill_id: i64, tags: &[String], now: &str) -> Result<(), AppError> {
-    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO skill_tags (skill_id, tag, created_at) VALUES (?1, ?2, ?3)")?;
+    let mut stmt =
+        conn.prepare_cached("INSERT OR IGNORE INTO skill_tags (skill_id, tag, created_at) VALUES (?1, ?2, ?3)")?;
     for tag in tags {
         stmt.execute(params![skill_id, tag, now])?;
     }
@@ -215,7 +218,10 @@ pub fn rename(conn: &mut Connection, ctx: &DbCtx, old: &str, new: &str, now: &st
     tx.execute("UPDATE skills SET name = ?1, updated_at = ?2 WHERE id = ?3", params![new, now, id])?;
     tx.execute("UPDATE agent_runs SET skill_name = ?1 WHERE skill_id = ?2", params![new, id])?;
     tx.execute("UPDATE workflow_sessions SET skill_name = ?1 WHERE skill_id = ?2", params![new, id])?;
-    tx.execute("UPDATE imported_skills SET rel_path = ?1 WHERE skill_id = ?2 AND rel_path = ?3", params![new, id, old])?;
+    tx.execute(
+        "UPDATE imported_skills SET rel_path = ?1 WHERE skill_id = ?2 AND rel_path = ?3",
+        params![new, id, old],
+    )?;
     let summary = get(&tx, ctx, new)?;
     tx.commit()?;
     Ok(summary)

@@ -182,7 +182,11 @@ pub fn step_runs(conn: &Connection, skill_name: &str, step_id: u8) -> Result<Vec
     query_runs(conn, &sql, params![skill_name, step_id])
 }
 
-pub fn recent_sessions(conn: &Connection, limit: u32, filter: &UsageFilter) -> Result<Vec<WorkflowSessionRecord>, AppError> {
+pub fn recent_sessions(
+    conn: &Connection,
+    limit: u32,
+    filter: &UsageFilter,
+) -> Result<Vec<WorkflowSessionRecord>, AppError> {
     let sql = format!(
         "SELECT s.session_id, s.kind, s.skill_name, s.started_at, s.ended_at,
                 COUNT(r.id), COALESCE(SUM(r.total_cost_usd), 0), COALESCE(SUM(r.input_tokens), 0),
@@ -281,8 +285,8 @@ pub fn by_model(conn: &Connection, filter: &UsageFilter) -> Result<Vec<UsageByMo
 /// Hides every finished run and every session from usage; nothing is deleted.
 pub fn reset(conn: &mut Connection, now: &str) -> Result<ResetUsageReport, AppError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let runs =
-        tx.execute("UPDATE agent_runs SET reset_marker = ?1 WHERE reset_marker IS NULL AND status <> 'running'", [now])?;
+    let runs = tx
+        .execute("UPDATE agent_runs SET reset_marker = ?1 WHERE reset_marker IS NULL AND status <> 'running'", [now])?;
     let sessions = tx.execute("UPDATE workflow_sessions SET reset_marker = ?1 WHERE reset_marker IS NULL", [now])?;
     tx.commit()?;
     Ok(ResetUsageReport {

@@ -275,7 +275,10 @@ impl AppSettings {
         ] {
             if let Some(value) = value {
                 if !range.contains(&value) {
-                    return Err(AppError::invalid(field, format!("must be between {} and {}", range.start(), range.end())));
+                    return Err(AppError::invalid(
+                        field,
+                        format!("must be between {} and {}", range.start(), range.end()),
+                    ));
                 }
                 *target = value;
             }
@@ -321,7 +324,8 @@ pub fn validate_base_url(field: &str, url: &str) -> Result<String, crate::protoc
     let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
         .iter()
         .any(|prefix| url.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
-    let https = url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    let https =
+        url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
     if !(https || loopback) {
         return Err(crate::protocol::AppError::invalid(field, "must be an https URL (http only for 127.0.0.1)"));
     }
