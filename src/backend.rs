@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::actors::db::{DbArgs, DbHandle, Housekeeping};
+use crate::actors::sidecar::{AgentContext, SidecarHandle, spawn_run_recorder};
 use crate::clock::SharedClock;
 use crate::config::{AppPaths, Config, default_skills_path};
 use crate::events::{AppEvent, EventSink};
@@ -23,6 +24,9 @@ pub struct Backend {
 
 struct Inner {
     db: DbHandle,
+    sidecars: SidecarHandle,
+    /// The task writing agent run rows; awaited at shutdown so no record is lost.
+    recorder: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     paths: AppPaths,
     instance: InstanceInfo,
     clock: SharedClock,
@@ -59,10 +63,20 @@ impl Backend {
         if startup != Housekeeping::default() {
             tracing::info!(?startup, "repaired what earlier instances left behind");
         }
+        let (records, recorder) = spawn_run_recorder(db.clone());
+        let agent_ctx = AgentContext {
+            events: config.events.clone(),
+            records,
+            clock: config.clock.clone(),
+            timings: config.agent_timings,
+        };
+        let sidecars = SidecarHandle::start(config.launcher.clone(), agent_ctx).await?;
         let http = http_client()?;
         Ok(Backend {
             inner: Arc::new(Inner {
                 db,
+                sidecars,
+                recorder: std::sync::Mutex::new(Some(recorder)),
                 paths,
                 instance,
                 clock: config.clock,
@@ -81,6 +95,18 @@ impl Backend {
         if self.inner.shut_down.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
+        // Agents first: their last run records must reach the database before it closes.
+        match self.inner.sidecars.shutdown().await {
+            Ok(report) if report.stopped > 0 => tracing::info!(?report, "stopped agents"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "agents did not stop cleanly"),
+        }
+        let recorder = self.inner.recorder.lock().ok().and_then(|mut r| r.take());
+        if let Some(recorder) = recorder {
+            if tokio::time::timeout(Duration::from_secs(3), recorder).await.is_err() {
+                tracing::warn!("some agent run records were not written before shutdown");
+            }
+        }
         let result = self.inner.db.close().await;
         let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
         if let Err(err) = std::fs::remove_file(&file) {
@@ -91,6 +117,10 @@ impl Backend {
 
     pub fn db(&self) -> &DbHandle {
         &self.inner.db
+    }
+
+    pub fn sidecars(&self) -> &SidecarHandle {
+        &self.inner.sidecars
     }
 
     pub fn paths(&self) -> &AppPaths {

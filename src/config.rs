@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::actors::sidecar::{AgentTimings, NodeLauncher, SidecarLauncher};
 use crate::clock::{SharedClock, SystemClock};
 use crate::events::{EventSink, NullSink};
 use crate::protocol::AppError;
@@ -78,6 +79,9 @@ pub struct Config {
     pub temp_root: PathBuf,
     pub clock: SharedClock,
     pub events: Arc<dyn EventSink>,
+    /// Starts agent sidecars: Node in the app, an in-process fake in some tests.
+    pub launcher: Arc<dyn SidecarLauncher>,
+    pub agent_timings: AgentTimings,
 }
 
 impl Config {
@@ -88,6 +92,8 @@ impl Config {
             temp_root: std::env::temp_dir(),
             clock: Arc::new(SystemClock),
             events: Arc::new(NullSink),
+            launcher: Arc::new(NodeLauncher),
+            agent_timings: AgentTimings::default(),
         }
     }
 
@@ -107,6 +113,16 @@ impl Config {
 
     pub fn with_events(mut self, events: Arc<dyn EventSink>) -> Self {
         self.events = events;
+        self
+    }
+
+    pub fn with_launcher(mut self, launcher: Arc<dyn SidecarLauncher>) -> Self {
+        self.launcher = launcher;
+        self
+    }
+
+    pub fn with_agent_timings(mut self, timings: AgentTimings) -> Self {
+        self.agent_timings = timings;
         self
     }
 

@@ -2,6 +2,10 @@
 //! Tauri events, the CLI prints JSON lines, tests collect them in a channel.
 
 use serde::Serialize;
+use serde_json::Value;
+
+use crate::protocol::AgentState;
+use crate::protocol::sidecar::AgentKind;
 use tokio::sync::mpsc;
 
 /// Everything the backend announces without being asked.
@@ -16,6 +20,64 @@ pub enum AppEvent {
     /// The library changed (created, deleted, renamed, metadata).
     #[serde(rename_all = "camelCase")]
     SkillsChanged { skill_name: String },
+    /// An agent changed state (§1.5); the last one is `stopped` with its reason.
+    #[serde(rename_all = "camelCase")]
+    AgentState {
+        agent_id: String,
+        skill_name: Option<String>,
+        kind: AgentKind,
+        state: AgentState,
+        reason: Option<String>,
+        exit_code: Option<i32>,
+        stderr_tail: Vec<String>,
+    },
+    /// A run's request reached the sidecar.
+    #[serde(rename_all = "camelCase")]
+    AgentRunStarted {
+        agent_id: String,
+        run_id: String,
+        skill_name: Option<String>,
+        kind: AgentKind,
+        label: String,
+        model: String,
+        started_at: String,
+        transcript_path: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    AgentProgress { agent_id: String, run_id: String, stage: String, detail: Value },
+    /// Normalised items of one SDK message (§2.5), with the agent-wide sequence number.
+    #[serde(rename_all = "camelCase")]
+    AgentMessage { agent_id: String, run_id: String, seq: u64, items: Vec<Value> },
+    #[serde(rename_all = "camelCase")]
+    AgentDelta { agent_id: String, run_id: String, message_id: String, index: u32, block: String, text: String },
+    /// Exactly once per run.
+    #[serde(rename_all = "camelCase")]
+    AgentExit { agent_id: String, run_id: String, outcome: RunOutcome, error: Option<RunErrorInfo>, summary: Option<Value> },
+}
+
+/// How a run ended, for the UI (agents-and-workflow.md §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    Completed,
+    Error,
+    Cancelled,
+    Shutdown,
+    Crashed,
+    TimedOut,
+}
+
+/// Why a run failed, with what the user can do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunErrorInfo {
+    pub category: String,
+    pub message: String,
+    pub retryable: bool,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub stderr_tail: Vec<String>,
+    pub forced: bool,
 }
 
 impl AppEvent {
@@ -25,6 +87,12 @@ impl AppEvent {
             AppEvent::SettingsChanged => "settings-changed",
             AppEvent::LocksChanged { .. } => "locks-changed",
             AppEvent::SkillsChanged { .. } => "skills-changed",
+            AppEvent::AgentState { .. } => "agent-state",
+            AppEvent::AgentRunStarted { .. } => "agent-run-started",
+            AppEvent::AgentProgress { .. } => "agent-progress",
+            AppEvent::AgentMessage { .. } => "agent-message",
+            AppEvent::AgentDelta { .. } => "agent-delta",
+            AppEvent::AgentExit { .. } => "agent-exit",
         }
     }
 }

@@ -10,10 +10,12 @@ pub mod commands;
 pub mod config;
 #[cfg(feature = "desktop")]
 pub mod desktop;
+pub mod detect;
 pub mod events;
 pub mod instance;
 pub mod paths;
 pub mod protocol;
+pub mod redact;
 pub mod resources;
 pub mod secrets;
 pub mod skill_fields;

@@ -2,3 +2,4 @@
 
 pub mod ask;
 pub mod db;
+pub mod sidecar;

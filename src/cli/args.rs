@@ -43,6 +43,18 @@ pub enum Group {
     /// Node.js and the other startup dependencies.
     #[command(subcommand)]
     Node(NodeCmd),
+    /// Claude agents run by this instance.
+    #[command(subcommand)]
+    Agents(AgentsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsCmd {
+    /// Draft a GitHub issue from feedback text with an agent; waits for it and prints events
+    /// as they stream (with --json).
+    Feedback { text: String },
+    /// Agents running in this process (always empty for a fresh CLI process).
+    List,
 }
 
 #[derive(Debug, Subcommand)]

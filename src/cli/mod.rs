@@ -12,7 +12,7 @@ pub use args::Cli;
 use args::*;
 use serde_json::{Value, json};
 
-use crate::commands::{files, locks, node, settings, skills, usage, workspace};
+use crate::commands::{agent, files, locks, node, settings, skills, usage, workspace};
 use crate::events::{EventSink, JsonLinesSink, NullSink};
 use crate::protocol::*;
 use crate::{Backend, Config, config};
@@ -193,11 +193,27 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             }
             WorkspaceCmd::EndSession { session_id } => to_json(workspace::end_workflow_session(b, &session_id).await?),
         },
+        Group::Agents(cmd) => match cmd {
+            AgentsCmd::Feedback { text } => {
+                let handle = agent::start_agent(b, StartAgentRequest::Feedback { text }).await?;
+                wait_for_agents(b).await?;
+                to_json(handle)
+            }
+            AgentsCmd::List => to_json(agent::list_active_agents(b).await?),
+        },
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),
         },
     }
+}
+
+/// Waits until this process has no live agent (they stop by themselves after one-shot runs).
+async fn wait_for_agents(b: &Backend) -> Result<(), AppError> {
+    while agent::has_running_agents(b).await? {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(())
 }
 
 fn lock_purpose(purpose: PurposeArg) -> LockPurpose {

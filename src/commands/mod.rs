@@ -2,6 +2,7 @@
 //! `Backend` and typed arguments and returns `Result<T, AppError>`; the desktop IPC layer, the
 //! CLI and the tests all call these same functions.
 
+pub mod agent;
 pub mod files;
 pub mod locks;
 pub mod node;

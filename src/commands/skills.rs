@@ -87,6 +87,8 @@ fn remove_empty_tree(dir: &Path) {
 pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> Result<DeleteSkillReport, AppError> {
     let name = SkillName::parse(name)?;
     backend.db().get_skill(name.as_str()).await?;
+    // No agent may keep writing into a folder that is about to go.
+    backend.sidecars().stop_skill(name.as_str()).await?;
     let report = with_edit_lock(backend, &name, async {
         let mut report = DeleteSkillReport::default();
         let folder = backend.skills_path().await?.join(name.as_str());
@@ -169,6 +171,7 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
             return Err(AppError::AlreadyExists { kind: "folder", name: to.display().to_string() });
         }
     }
+    backend.sidecars().stop_skill(old.as_str()).await?;
     let summary = with_edit_lock(backend, &old, async {
         let mut done: Vec<&(PathBuf, PathBuf)> = Vec::new();
         for pair in &moves {

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     Conflict,
     SkillLocked,
     AgentBusy,
+    AgentLimit,
+    SessionBusy,
     NotConfigured,
     ApiKeyMissing,
     NotSupported,
@@ -56,6 +58,11 @@ pub enum ErrorCode {
     Io,
     Database,
     Internal,
+    RuntimeMissing,
+    NodeMissing,
+    NodeIncompatible,
+    ClaudeCodeMissing,
+    RuntimeStartFailed,
 }
 
 impl ErrorCode {
@@ -68,6 +75,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::SkillLocked => "skill_locked",
             ErrorCode::AgentBusy => "agent_busy",
+            ErrorCode::AgentLimit => "agent_limit",
+            ErrorCode::SessionBusy => "session_busy",
             ErrorCode::NotConfigured => "not_configured",
             ErrorCode::ApiKeyMissing => "api_key_missing",
             ErrorCode::NotSupported => "not_supported",
@@ -84,6 +93,11 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::Database => "database",
             ErrorCode::Internal => "internal",
+            ErrorCode::RuntimeMissing => "runtime_missing",
+            ErrorCode::NodeMissing => "node_missing",
+            ErrorCode::NodeIncompatible => "node_incompatible",
+            ErrorCode::ClaudeCodeMissing => "claude_code_missing",
+            ErrorCode::RuntimeStartFailed => "runtime_start_failed",
         }
     }
 }
@@ -111,6 +125,14 @@ pub enum AppError {
     Conflict { reason: &'static str, message: String },
     #[error("Skill '{skill}' is open in another Skill Builder window (pid {})", holder.pid)]
     SkillLocked { skill: String, holder: LockHolder },
+    #[error("An agent is already running for this skill ({agent_id})")]
+    AgentBusy { agent_id: String },
+    #[error("{limit} agents are already running; wait for one to finish")]
+    AgentLimit { limit: u32 },
+    #[error("The previous turn of this session is still running ({run_id})")]
+    SessionBusy { run_id: String },
+    #[error("{message}")]
+    Runtime { code: ErrorCode, message: String, reason: Option<&'static str>, stderr_tail: Vec<String> },
     #[error("{what} is not configured")]
     NotConfigured { what: &'static str },
     #[error("No Anthropic API key is set")]
@@ -172,6 +194,10 @@ impl AppError {
             AppError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             AppError::Conflict { .. } => ErrorCode::Conflict,
             AppError::SkillLocked { .. } => ErrorCode::SkillLocked,
+            AppError::AgentBusy { .. } => ErrorCode::AgentBusy,
+            AppError::AgentLimit { .. } => ErrorCode::AgentLimit,
+            AppError::SessionBusy { .. } => ErrorCode::SessionBusy,
+            AppError::Runtime { code, .. } => *code,
             AppError::NotConfigured { .. } => ErrorCode::NotConfigured,
             AppError::ApiKeyMissing => ErrorCode::ApiKeyMissing,
             AppError::NotSupported(_) => ErrorCode::NotSupported,
@@ -200,6 +226,11 @@ impl AppError {
             AppError::Busy { reason: "database_busy" } => "Another Skill Builder window is writing; try again.",
             AppError::PathRejected { .. } => "Use a path inside the skill's folder.",
             AppError::Network { .. } => "Check your internet connection.",
+            AppError::AgentLimit { .. } => "Wait for a running agent to finish, or raise the limit in Settings.",
+            AppError::Runtime { code: ErrorCode::NodeMissing | ErrorCode::NodeIncompatible, .. } => {
+                "Install Node.js 18.14 or newer (up to 24), then restart Skill Builder."
+            }
+            AppError::Runtime { .. } => "Reinstall Skill Builder; if it persists, send feedback with the log file.",
             _ => return None,
         };
         Some(hint.to_string())
@@ -215,6 +246,10 @@ impl AppError {
             AppError::Conflict { reason, .. } => json!({ "reason": reason }),
             AppError::SkillLocked { holder, .. } => json!({ "holder": holder }),
             AppError::NotConfigured { what } => json!({ "missing": [what] }),
+            AppError::AgentBusy { agent_id } => json!({ "agentId": agent_id }),
+            AppError::AgentLimit { limit } => json!({ "limit": limit }),
+            AppError::SessionBusy { run_id } => json!({ "runId": run_id }),
+            AppError::Runtime { reason, stderr_tail, .. } => json!({ "reason": reason, "stderrTail": stderr_tail }),
             AppError::PathRejected { reason, path } => json!({ "reason": reason, "path": path }),
             AppError::TooLarge { what, limit, actual } => {
                 json!({ "what": what, "limit": limit, "actual": actual })

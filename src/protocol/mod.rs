@@ -3,11 +3,17 @@
 pub mod dto;
 pub mod error;
 pub mod ids;
+pub mod models;
+pub mod sidecar;
 
+pub use dto::agents::*;
 pub use dto::files::*;
+pub use dto::git::*;
 pub use dto::node::*;
+pub use dto::reconcile::*;
 pub use dto::settings::*;
 pub use dto::skills::*;
+pub use dto::skills_path::*;
 pub use dto::usage::*;
 pub use error::{ActorKind, AppError, CommandError, ErrorCode, LockHolder};
 pub use ids::SkillName;

@@ -1,7 +1,11 @@
 //! Serializable request and result types of the commands, grouped by area.
 
+pub mod agents;
 pub mod files;
+pub mod git;
 pub mod node;
+pub mod reconcile;
 pub mod settings;
 pub mod skills;
+pub mod skills_path;
 pub mod usage;
