@@ -30,6 +30,8 @@ use skill_builder::{Backend, Config};
 
 /// Set in the child process that measures idle memory; holds the seeded root.
 const RSS_PROBE_ENV: &str = "SKILL_BUILDER_BENCH_RSS_PROBE";
+/// Set to keep the seeded data dirs for inspection.
+const KEEP_ENV: &str = "SKILL_BUILDER_BENCH_KEEP";
 
 const LIBRARY_SMALL: usize = 1_000;
 const LIBRARY_LARGE: usize = 10_000;
@@ -50,6 +52,12 @@ fn main() -> Result<()> {
     if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
         return rss_probe(Path::new(&root));
     }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG2") {
+        return diag::run2(Path::new(&dir));
+    }
+    if std::env::var("FOUNDATION_DIAG").is_ok() {
+        return diag::run();
+    }
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
@@ -59,11 +67,22 @@ fn main() -> Result<()> {
     let mut report = Report::default();
 
     migrations(&mut report, &scratch.path().join("migrations"))?;
-    runtime.block_on(small_library_and_usage(&mut report, &scratch.path().join("usage")))?;
+    // Desktop commands run as tasks on the runtime's workers, so the timed code does too
+    // (asks from `block_on`'s thread would pay an extra cross-thread wake-up each).
+    let usage_root = scratch.path().join("usage");
+    report = runtime.block_on(runtime.spawn(async move {
+        small_library_and_usage(&mut report, &usage_root).await.map(|()| report)
+    }))??;
     let library = scratch.path().join("library");
-    runtime.block_on(large_library(&mut report, &library))?;
+    let library_root = library.clone();
+    report = runtime.block_on(runtime.spawn(async move {
+        large_library(&mut report, &library_root).await.map(|()| report)
+    }))??;
     drop(runtime);
     idle_rss(&mut report, &library)?;
+    if std::env::var_os(KEEP_ENV).is_some() {
+        eprintln!("foundation bench: kept {}", scratch.keep().display());
+    }
 
     eprintln!("foundation bench: done in {:.1} s", started.elapsed().as_secs_f64());
     if report.missed.is_empty() {
@@ -471,4 +490,196 @@ fn vm_rss_kb() -> Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS in /proc/self/status")?;
     Ok(line.trim_start_matches("VmRSS:").trim().trim_end_matches("kB").trim().parse()?)
+}
+
+mod diag {
+    use super::*;
+    use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+
+    fn p(name: &str, mut v: Vec<f64>) {
+        let a = percentile(&mut v, 50.0);
+        let b = percentile(&mut v, 99.0);
+        eprintln!("DIAG {name}: p50 {a:.1} us  p99 {b:.1} us");
+    }
+
+    struct Echo;
+    impl Actor for Echo {
+        type Msg = RpcReplyPort<u32>;
+        type State = ();
+        type Arguments = ();
+        async fn pre_start(&self, _me: ActorRef<Self::Msg>, _a: ()) -> Result<(), ActorProcessingErr> { Ok(()) }
+        async fn handle(&self, _me: ActorRef<Self::Msg>, msg: Self::Msg, _s: &mut ()) -> Result<(), ActorProcessingErr> {
+            let _ = msg.send(1);
+            Ok(())
+        }
+    }
+
+    struct Inline { bip: bool }
+    impl Actor for Inline {
+        type Msg = RpcReplyPort<Vec<String>>;
+        type State = Connection;
+        type Arguments = PathBuf;
+        async fn pre_start(&self, _me: ActorRef<Self::Msg>, a: PathBuf) -> Result<Connection, ActorProcessingErr> { Ok(Connection::open(a)?) }
+        async fn handle(&self, _me: ActorRef<Self::Msg>, msg: Self::Msg, c: &mut Connection) -> Result<(), ActorProcessingErr> {
+            let q = |c: &mut Connection| -> Vec<String> {
+                c.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_,_>>().unwrap()
+            };
+            let v = if self.bip { tokio::task::block_in_place(|| q(c)) } else { q(c) };
+            let _ = msg.send(v);
+            Ok(())
+        }
+    }
+
+    const LIST: &str = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, w.current_step, w.status, i.is_active, i.source_repo, l.instance_id, l.pid, l.purpose, l.acquired_at FROM skills AS s LEFT JOIN workflow_runs AS w ON w.skill_id = s.id LEFT JOIN imported_skills AS i ON i.skill_id = s.id LEFT JOIN skill_locks AS l ON l.skill_id = s.id WHERE (?1 IS NULL OR s.skill_source = ?1) AND (?2 IS NULL OR w.status = ?2) AND (?3 IS NULL OR EXISTS (SELECT 1 FROM skill_tags AS t WHERE t.skill_id = s.id AND t.tag = ?3)) AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\' OR s.domain LIKE ?4 ESCAPE '\\' OR s.description LIKE ?4 ESCAPE '\\') ORDER BY s.updated_at DESC, s.name";
+    const SUMMARY: &str = "SELECT COALESCE(SUM(r.total_cost_usd), 0), COUNT(*), COUNT(DISTINCT r.workflow_session_id), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(r.cache_read_tokens), 0), COALESCE(SUM(r.cache_write_tokens), 0) FROM agent_runs AS r WHERE r.reset_marker IS NULL AND (?1 OR r.model NOT LIKE 'mock-%') AND (NOT ?2 OR r.status NOT IN ('cancelled', 'shutdown', 'interrupted')) AND (?3 IS NULL OR r.started_at >= ?3) AND (?4 IS NULL OR r.started_at <= ?4) AND (?5 IS NULL OR r.skill_name = ?5)";
+
+    fn time_ms(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+        f()?;
+        let mut v = Vec::new();
+        for _ in 0..n { let t = Instant::now(); f()?; v.push(millis(t.elapsed())); }
+        Ok(percentile(&mut v, 50.0))
+    }
+
+    pub fn run2(root: &Path) -> Result<()> {
+        for (label, pragma) in [("default cache", ""), ("cache_size=-32000", "PRAGMA cache_size=-32000;"), ("mmap 256MB", "PRAGMA mmap_size=268435456;")] {
+            let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
+            conn.execute_batch(pragma)?;
+            let n: Option<&str> = None;
+            let list = time_ms(15, || {
+                let mut st = conn.prepare_cached(LIST)?;
+                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String, Option<i64>, Option<String>, Option<bool>, Option<String>, Option<String>)> = st.query_map(rusqlite::params![n, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?)))?.collect::<Result<_,_>>()?;
+                std::hint::black_box(rows); Ok(())
+            })?;
+            let scan = time_ms(15, || {
+                let mut st = conn.prepare_cached("SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at FROM skills s")?;
+                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?.collect::<Result<_,_>>()?;
+                std::hint::black_box(rows); Ok(())
+            })?;
+            let tags = time_ms(15, || {
+                let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+                let mut rows = st.query([])?;
+                let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+                while let Some(r) = rows.next()? { m.entry(r.get(0)?).or_default().push(r.get(1)?); }
+                std::hint::black_box(m); Ok(())
+            })?;
+            let uconn = open_like_production(&root.join("usage/data/skill-builder.db"))?;
+            uconn.execute_batch(pragma)?;
+            let summ = time_ms(30, || {
+                let x: (f64, i64, i64) = uconn.prepare_cached(SUMMARY)?.query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                std::hint::black_box(x); Ok(())
+            })?;
+            eprintln!("DIAG2 [{label}] list query {list:.2} ms | skills scan {scan:.2} ms | tags+map {tags:.2} ms | usage summary {summ:.2} ms");
+        }
+        Ok(())
+    }
+
+    pub fn run() -> Result<()> {
+        let n = 20_000;
+        // std thread ping-pong via crossbeam-free std mpsc.
+        {
+            let (to, rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<u32>>();
+            std::thread::spawn(move || { while let Ok(back) = rx.recv() { let _ = back.send(1); } });
+            let mut v = Vec::new();
+            for i in 0..n + 1000 {
+                let (btx, brx) = std::sync::mpsc::channel();
+                let t = Instant::now();
+                to.send(btx)?; brx.recv()?;
+                if i >= 1000 { v.push(micros(t.elapsed())); }
+            }
+            p("std thread ping-pong", v);
+        }
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("d.db");
+        let mut conn = open_like_production(&path)?;
+        migrate::run(&mut conn, "t", None)?;
+        conn.execute_batch("INSERT INTO skills (id,name,skill_source,created_at,updated_at) VALUES (1,'a','imported','t','t');
+          INSERT INTO skill_tags VALUES (1,'x','t'),(1,'y','t'),(1,'z','t');")?;
+        {
+            let mut v = Vec::new();
+            for i in 0..n + 1000 {
+                let t = Instant::now();
+                let tags: Vec<String> = conn.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")?.query_map([], |r| r.get(0))?.collect::<Result<_,_>>()?;
+                std::hint::black_box(tags);
+                if i >= 1000 { v.push(micros(t.elapsed())); }
+            }
+            p("all_tags query inline", v);
+        }
+        for flavour in ["multi", "current"] {
+            let rt = if flavour == "multi" { tokio::runtime::Builder::new_multi_thread().enable_all().build()? } else { tokio::runtime::Builder::new_current_thread().enable_all().build()? };
+            let c2 = Connection::open(&path)?;
+            rt.block_on(async {
+                let tconn = tokio_rusqlite::Connection::from(c2);
+                let mut v = Vec::new();
+                for i in 0..n + 1000 {
+                    let t = Instant::now();
+                    let x = tconn.call_raw(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))).await;
+                    std::hint::black_box(x.is_ok());
+                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                }
+                p(&format!("[{flavour}] tokio_rusqlite call_raw SELECT 1"), v);
+                let (actor, _h) = Actor::spawn(None, Echo, ()).await?;
+                let mut v = Vec::new();
+                for i in 0..n + 1000 {
+                    let t = Instant::now();
+                    let x = actor.call(|r| r, None).await;
+                    std::hint::black_box(x.is_ok());
+                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                }
+                p(&format!("[{flavour}] ractor echo call"), v);
+                // spawned task from main block_on: measure from inside a spawned task
+                let actor2 = actor.clone();
+                let v = tokio::spawn(async move {
+                    let mut v = Vec::new();
+                    for i in 0..n + 1000 {
+                        let t = Instant::now();
+                        let x = actor2.call(|r| r, None).await;
+                        std::hint::black_box(x.is_ok());
+                        if i >= 1000 { v.push(micros(t.elapsed())); }
+                    }
+                    v
+                }).await?;
+                p(&format!("[{flavour}] ractor echo call from spawned task"), v);
+                for bip in [false, true] {
+                    if bip && flavour == "current" { continue; }
+                    let (a, _h) = Actor::spawn(None, Inline { bip }, path.clone()).await?;
+                    let v = tokio::spawn(async move {
+                        let mut v = Vec::new();
+                        for i in 0..n + 1000 {
+                            let t = Instant::now();
+                            let x = a.call(|r| r, None).await;
+                            std::hint::black_box(x.is_ok());
+                            if i >= 1000 { v.push(micros(t.elapsed())); }
+                        }
+                        v
+                    }).await?;
+                    p(&format!("[{flavour}] inline-sqlite actor (block_in_place={bip}) from spawned task"), v);
+                }
+                let root = tempfile::tempdir()?;
+                let backend = Backend::start(Config::for_test(root.path())).await?;
+                let b2 = backend.clone();
+                let v = tokio::spawn(async move {
+                    let mut v = Vec::new();
+                    for i in 0..n + 1000 {
+                        let t = Instant::now();
+                        let x = b2.db().all_tags().await;
+                        std::hint::black_box(x.is_ok());
+                        if i >= 1000 { v.push(micros(t.elapsed())); }
+                    }
+                    v
+                }).await?;
+                p(&format!("[{flavour}] db().all_tags from spawned task"), v);
+                let mut v = Vec::new();
+                for i in 0..n + 1000 {
+                    let t = Instant::now();
+                    let x = backend.db().all_tags().await;
+                    std::hint::black_box(x.is_ok());
+                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                }
+                p(&format!("[{flavour}] db().all_tags from block_on"), v);
+                backend.shutdown().await?;
+                anyhow::Ok(())
+            })?;
+        }
+        Ok(())
+    }
 }

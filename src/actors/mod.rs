@@ -2,4 +2,5 @@
 
 pub mod ask;
 pub mod db;
+pub mod git;
 pub mod sidecar;

@@ -293,6 +293,15 @@ impl From<serde_json::Error> for AppError {
     }
 }
 
+/// A libgit2 failure inside the `GitActor`; a held `index.lock` gets its own reason so callers
+/// can retry (backend.md §5.5).
+impl From<git2::Error> for AppError {
+    fn from(err: git2::Error) -> Self {
+        let reason = if err.code() == git2::ErrorCode::Locked { "locked" } else { "operation_failed" };
+        AppError::Git { reason, message: err.message().to_string() }
+    }
+}
+
 /// The wire form of [`AppError`]: what the UI receives and what `--json` prints.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

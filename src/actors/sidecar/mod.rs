@@ -14,7 +14,7 @@ use std::time::Duration;
 use ractor::{Actor, ActorRef};
 use tokio::sync::mpsc;
 
-pub use process::{ExitInfo, LaunchSpec, NodeLauncher, ProcessControl, SidecarLauncher, SidecarProcess};
+pub use process::{ExitInfo, LaunchSpec, NodeLauncher, ProcessControl, SidecarLauncher, SidecarProcess, spawn_process};
 pub use spec::{AGENT_IDLE_TIMEOUT, AgentContext, AgentSpec, AgentTimings, RunRecord};
 use supervisor::{SidecarSupervisorActor, SupervisorArgs, SupervisorMsg};
 

@@ -118,41 +118,37 @@ fn spawn_failed(message: String) -> AppError {
 impl SidecarLauncher for NodeLauncher {
     fn launch(&self, spec: &LaunchSpec) -> Result<SidecarProcess, AppError> {
         let mut command = tokio::process::Command::new(&spec.node);
-        command
-            .arg(&spec.bundle)
-            .arg("--protocol=1")
-            .env_clear()
-            .envs(self.environment(spec))
-            .current_dir(&spec.cwd)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        command.process_group(0);
-        let mut child = command.spawn().map_err(|e| spawn_failed(format!("Could not start the agent runtime: {e}")))?;
-        let pid = child.id();
-        let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
-        else {
-            return Err(spawn_failed("the agent runtime's pipes were not available".into()));
-        };
-        let (exit_tx, exit_rx) = oneshot::channel();
-        tokio::spawn(async move {
-            let info = match child.wait().await {
-                Ok(status) => exit_info(status),
-                Err(_) => ExitInfo::default(),
-            };
-            let _ = exit_tx.send(info);
-        });
-        Ok(SidecarProcess {
-            stdin: Box::new(stdin),
-            stdout: Box::new(stdout),
-            stderr: Box::new(stderr),
-            exit: Box::pin(async move { exit_rx.await.unwrap_or_default() }),
-            control: Box::new(ProcessGroup { pid, exited: Default::default() }),
-            pid,
-        })
+        command.arg(&spec.bundle).arg("--protocol=1").env_clear().envs(self.environment(spec)).current_dir(&spec.cwd);
+        spawn_process(command)
     }
+}
+
+/// Spawns `command` as a sidecar: piped stdio, its own process group, killed with its actor.
+pub fn spawn_process(mut command: tokio::process::Command) -> Result<SidecarProcess, AppError> {
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command.spawn().map_err(|e| spawn_failed(format!("Could not start the agent runtime: {e}")))?;
+    let pid = child.id();
+    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
+        return Err(spawn_failed("the agent runtime's pipes were not available".into()));
+    };
+    let (exit_tx, exit_rx) = oneshot::channel();
+    tokio::spawn(async move {
+        let info = match child.wait().await {
+            Ok(status) => exit_info(status),
+            Err(_) => ExitInfo::default(),
+        };
+        let _ = exit_tx.send(info);
+    });
+    Ok(SidecarProcess {
+        stdin: Box::new(stdin),
+        stdout: Box::new(stdout),
+        stderr: Box::new(stderr),
+        exit: Box::pin(async move { exit_rx.await.unwrap_or_default() }),
+        control: Box::new(ProcessGroup { pid, exited: Default::default() }),
+        pid,
+    })
 }
 
 fn exit_info(status: std::process::ExitStatus) -> ExitInfo {

@@ -87,6 +87,7 @@ impl SupervisorState {
             run_id: Some(first_run_id.clone()),
             started_at: self.ctx.clock.now_str(),
             model: spec.config.model.clone(),
+            pid: process.pid,
         };
         Some((AgentArgs { spec, process, first_run_id, start_reply: reply, ctx: self.ctx.clone() }, info))
     }

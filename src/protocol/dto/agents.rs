@@ -45,6 +45,8 @@ pub struct AgentInfo {
     pub run_id: Option<String>,
     pub started_at: String,
     pub model: String,
+    /// The sidecar's process id, for diagnostics.
+    pub pid: Option<u32>,
 }
 
 /// How many agents a stop ended, and how many had to be killed.

@@ -1,0 +1,176 @@
+//! The operations the `GitActor` runs on its blocking thread, with the rules that decide when
+//! git may write: automatic commits and checkpoints step aside (with a notice) when git is
+//! disabled, switched off or mid-merge/rebase/detached; explicit operations (restore, the
+//! skills-folder move) fail with a clear error instead.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use git2::Oid;
+
+use super::core::{GitCore, GitSettings};
+use super::{CommitKind, CommitOutcome, CommitRequest, commit, diff, history, restore};
+use crate::protocol::{AppError, GitStatus, RestoreReport, SkillCommit, SkillDiff};
+
+/// Another writer holds `index.lock`: retry a few times, then give up (backend.md §5.5).
+const LOCK_RETRIES: u32 = 3;
+const LOCK_BACKOFF: Duration = Duration::from_millis(200);
+
+/// Parses a full or abbreviated (≥ 4 hex digits) commit id.
+pub fn parse_sha(field: &str, sha: &str) -> Result<String, AppError> {
+    let sha = sha.trim();
+    if sha.len() < 4 || sha.len() > 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::invalid(field, "must be a commit id of 4 to 40 hex digits"));
+    }
+    Ok(sha.to_ascii_lowercase())
+}
+
+impl GitCore {
+    pub fn status(&mut self) -> GitStatus {
+        let _ = self.ensure();
+        self.status.clone()
+    }
+
+    /// Switches to `root` with `settings` and opens it.
+    pub fn reopen(&mut self, root: Option<PathBuf>, settings: GitSettings) -> GitStatus {
+        self.root = root;
+        self.settings = settings;
+        self.open();
+        self.status.clone()
+    }
+
+    fn skip(&mut self, kind: CommitKind, reason: String) -> Result<CommitOutcome, AppError> {
+        if kind == CommitKind::Auto {
+            tracing::info!(%reason, "automatic commit skipped");
+            self.status.notice = Some(reason.clone());
+        }
+        Ok(CommitOutcome::Skipped { reason })
+    }
+
+    pub fn commit(&mut self, req: &CommitRequest) -> Result<CommitOutcome, AppError> {
+        if req.kind != CommitKind::Explicit && !self.settings.auto_commit {
+            return self.skip(req.kind, "automatic commits are switched off in Settings".into());
+        }
+        if let Err(err) = self.ensure() {
+            return match req.kind {
+                CommitKind::Explicit => Err(err),
+                _ => self.skip(req.kind, err.to_string()),
+            };
+        }
+        if let Some(state) = self.status.repo_state.clone() {
+            let message = format!("the skills folder's repository has a {state} in progress; finish it first");
+            return match req.kind {
+                CommitKind::Explicit => Err(AppError::Conflict { reason: "repo_state", message }),
+                _ => self.skip(req.kind, message),
+            };
+        }
+        let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
+        let signature = self.signature(repo)?;
+        let extra: Vec<(&str, String)> = req.trailers.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let text = commit::message(&req.summary, &req.event, &req.skills, &extra);
+        let mut attempt = 0;
+        let result = loop {
+            match commit::commit_paths(repo, &signature, &req.paths, &text, req.allow_empty) {
+                Err(AppError::Git { reason: "locked", .. }) if attempt < LOCK_RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(LOCK_BACKOFF);
+                }
+                other => break other,
+            }
+        };
+        match result {
+            Ok(done) => Ok(match done.sha {
+                Some(sha) => CommitOutcome::Committed { sha: sha.to_string(), ignored: done.ignored },
+                None => {
+                    let head = commit::head_commit(repo)?.map(|c| c.id().to_string());
+                    CommitOutcome::Unchanged { head, ignored: done.ignored }
+                }
+            }),
+            Err(err) if req.kind == CommitKind::Auto => {
+                let reason = format!("automatic commit failed: {err}");
+                tracing::warn!(%err, summary = %req.summary, "automatic commit failed");
+                self.status.notice = Some(reason.clone());
+                Ok(CommitOutcome::Skipped { reason })
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Pass 3 of reconciliation: one commit recording outside changes to known skills only.
+    pub fn record_external(&mut self, skills: &BTreeSet<String>) -> Result<CommitOutcome, AppError> {
+        if !self.settings.auto_commit {
+            return Ok(CommitOutcome::Skipped { reason: "automatic commits are switched off".into() });
+        }
+        if let Err(err) = self.ensure() {
+            return Ok(CommitOutcome::Skipped { reason: err.to_string() });
+        }
+        let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
+        let changed = commit::changed_top_level(repo, skills)?;
+        if changed.is_empty() {
+            return Ok(CommitOutcome::Unchanged { head: None, ignored: 0 });
+        }
+        let mut listed: Vec<String> = changed.iter().take(10).cloned().collect();
+        if changed.len() > 10 {
+            listed.push(format!("and {} more", changed.len() - 10));
+        }
+        let req = CommitRequest::auto(&changed, format!("reconcile: record external changes ({})", listed.join(", ")), "external");
+        self.commit(&req)
+    }
+
+    pub fn history(&mut self, skill: &str, limit: usize, before: Option<&str>) -> Result<Vec<SkillCommit>, AppError> {
+        self.ensure()?;
+        let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
+        let before = before.map(|sha| resolve(repo, sha)).transpose()?;
+        history::history(repo, skill, limit, before)
+    }
+
+    pub fn diff(&mut self, skill: &str, from: &str, to: Option<&str>) -> Result<SkillDiff, AppError> {
+        self.ensure()?;
+        let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
+        let from = resolve(repo, from)?;
+        let to = to.map(|sha| resolve(repo, sha)).transpose()?;
+        diff::diff(repo, skill, from, to)
+    }
+
+    pub fn restore(&mut self, skill: &str, sha: &str) -> Result<RestoreReport, AppError> {
+        self.ensure()?;
+        let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
+        if let Some(state) = &self.status.repo_state {
+            return Err(AppError::Conflict {
+                reason: "repo_state",
+                message: format!("The skills folder's repository has a {state} in progress; finish it before restoring"),
+            });
+        }
+        let target = resolve(repo, sha)?;
+        let signature = self.signature(repo)?;
+        restore::restore(repo, &signature, skill, target)
+    }
+
+    /// Records a skills-folder move in the new folder's history (initialising it if it has
+    /// none). Uses its own handle: the current repository stays open until the switch.
+    pub fn commit_at(&self, root: PathBuf, skills: &[String], summary: String) -> Result<Option<String>, AppError> {
+        let mut other = GitCore::new(self.clock.clone(), self.protected.clone());
+        other.reopen(Some(root), self.settings);
+        if other.repo.is_none() {
+            tracing::warn!(message = ?other.status.message, "the new skills folder has no usable repository");
+            return Ok(None);
+        }
+        let mut req = CommitRequest::auto(skills, summary, "migrated");
+        req.kind = CommitKind::Explicit;
+        req.allow_empty = true;
+        match other.commit(&req)? {
+            CommitOutcome::Committed { sha, .. } => Ok(Some(sha)),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A commit id (full or abbreviated) that exists in the repository.
+fn resolve(repo: &git2::Repository, sha: &str) -> Result<Oid, AppError> {
+    let sha = parse_sha("sha", sha)?;
+    let not_found = || AppError::NotFound { kind: "commit", name: sha.clone() };
+    let object = repo.revparse_single(&sha).map_err(|_| not_found())?;
+    let commit = object.peel_to_commit().map_err(|_| not_found())?;
+    Ok(commit.id())
+}

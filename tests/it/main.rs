@@ -1,0 +1,17 @@
+//! The core integration tests: every command group through `Backend`, the real `skill-builder`
+//! binary as a second instance, and a writer killed with SIGKILL. One binary, one module per area.
+//!
+//! Some tests re-execute this binary as a child process (a second live instance, a writer to
+//! kill); those child entry points are ordinary tests that return at once unless their
+//! environment variable is set, so they pass when run normally.
+
+mod cli;
+mod crash;
+mod files;
+mod locks;
+mod migrations;
+mod settings;
+mod skills;
+mod support;
+mod usage;
+mod agents;

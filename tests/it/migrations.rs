@@ -1,0 +1,79 @@
+//! Schema versions at startup (backend.md §2.5): a database written by a newer binary is
+//! refused with `conflict` and left byte-for-byte intact; a database one migration behind is
+//! backed up, then migrated; a current one is reopened without migrating.
+
+use skill_builder::commands::skills;
+use skill_builder::protocol::*;
+use skill_builder::{Backend, Config};
+
+use crate::support::*;
+
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("skill-builder.db"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    let mut env = Env::start().await;
+    create(&env.backend, "precious").await;
+    env.backend.shutdown().await.unwrap();
+    let conn = env.sql();
+    conn.execute("INSERT INTO schema_migrations VALUES (21, '0021_future.sql', 'abc', '2027-01-01T00:00:00.000Z')", [])
+        .unwrap();
+    drop(conn);
+    let before = snapshot(&env.data());
+    assert_eq!(before.len(), 1, "a closed WAL database is one file");
+
+    let err = Backend::start(Config::for_test(env.root())).await.err().expect("a newer database must be refused");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(wire(err)["details"]["reason"], "database_too_new");
+    assert_eq!(snapshot(&env.data()), before, "the database files are unchanged");
+    assert!(!env.data().join("backups").exists() || env.data().join("backups").read_dir().unwrap().next().is_none());
+
+    // Removing the future version makes it usable again, data intact.
+    env.sql().execute("DELETE FROM schema_migrations WHERE version = 21", []).unwrap();
+    env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();
+    let names: Vec<String> =
+        skills::list_skills(&env.backend, None).await.unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["precious"]);
+}
+
+#[tokio::test]
+async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
+    let mut env = Env::start().await;
+    create(&env.backend, "kept").await;
+    env.backend.shutdown().await.unwrap();
+    let conn = env.sql();
+    conn.execute_batch(
+        "DROP VIEW v_session_usage; DROP VIEW v_live_runs; DELETE FROM schema_migrations WHERE version = 20;",
+    )
+    .unwrap();
+    drop(conn);
+
+    env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();
+    let backups: Vec<String> = std::fs::read_dir(env.data().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].starts_with("skill-builder-v19-") && backups[0].ends_with(".db"), "{backups:?}");
+    let copy = rusqlite::Connection::open(env.data().join("backups").join(&backups[0])).unwrap();
+    assert_eq!(scalar(&copy, "SELECT count(*) FROM skills"), 1);
+    assert_eq!(scalar(&copy, "SELECT max(version) FROM schema_migrations"), 19);
+    let conn = env.sql();
+    assert_eq!(scalar(&conn, "SELECT max(version) FROM schema_migrations"), 20);
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'v_session_usage'"), 1);
+    assert_eq!(skills::list_skills(&env.backend, None).await.unwrap()[0].name, "kept");
+
+    // A current database is reopened as is: no new backup, nothing applied twice.
+    env.restart().await;
+    assert_eq!(std::fs::read_dir(env.data().join("backups")).unwrap().count(), 1);
+    assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 20);
+}
