@@ -52,6 +52,9 @@ fn main() -> Result<()> {
     if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
         return rss_probe(Path::new(&root));
     }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG3") {
+        return diag::run3(Path::new(&dir));
+    }
     if let Ok(dir) = std::env::var("FOUNDATION_DIAG2") {
         return diag::run2(Path::new(&dir));
     }
@@ -70,14 +73,13 @@ fn main() -> Result<()> {
     // Desktop commands run as tasks on the runtime's workers, so the timed code does too
     // (asks from `block_on`'s thread would pay an extra cross-thread wake-up each).
     let usage_root = scratch.path().join("usage");
-    report = runtime.block_on(runtime.spawn(async move {
-        small_library_and_usage(&mut report, &usage_root).await.map(|()| report)
-    }))??;
+    report = runtime.block_on(
+        runtime.spawn(async move { small_library_and_usage(&mut report, &usage_root).await.map(|()| report) }),
+    )??;
     let library = scratch.path().join("library");
     let library_root = library.clone();
-    report = runtime.block_on(runtime.spawn(async move {
-        large_library(&mut report, &library_root).await.map(|()| report)
-    }))??;
+    report = runtime
+        .block_on(runtime.spawn(async move { large_library(&mut report, &library_root).await.map(|()| report) }))??;
     drop(runtime);
     idle_rss(&mut report, &library)?;
     if std::env::var_os(KEEP_ENV).is_some() {
@@ -507,22 +509,43 @@ mod diag {
         type Msg = RpcReplyPort<u32>;
         type State = ();
         type Arguments = ();
-        async fn pre_start(&self, _me: ActorRef<Self::Msg>, _a: ()) -> Result<(), ActorProcessingErr> { Ok(()) }
-        async fn handle(&self, _me: ActorRef<Self::Msg>, msg: Self::Msg, _s: &mut ()) -> Result<(), ActorProcessingErr> {
+        async fn pre_start(&self, _me: ActorRef<Self::Msg>, _a: ()) -> Result<(), ActorProcessingErr> {
+            Ok(())
+        }
+        async fn handle(
+            &self,
+            _me: ActorRef<Self::Msg>,
+            msg: Self::Msg,
+            _s: &mut (),
+        ) -> Result<(), ActorProcessingErr> {
             let _ = msg.send(1);
             Ok(())
         }
     }
 
-    struct Inline { bip: bool }
+    struct Inline {
+        bip: bool,
+    }
     impl Actor for Inline {
         type Msg = RpcReplyPort<Vec<String>>;
         type State = Connection;
         type Arguments = PathBuf;
-        async fn pre_start(&self, _me: ActorRef<Self::Msg>, a: PathBuf) -> Result<Connection, ActorProcessingErr> { Ok(Connection::open(a)?) }
-        async fn handle(&self, _me: ActorRef<Self::Msg>, msg: Self::Msg, c: &mut Connection) -> Result<(), ActorProcessingErr> {
+        async fn pre_start(&self, _me: ActorRef<Self::Msg>, a: PathBuf) -> Result<Connection, ActorProcessingErr> {
+            Ok(Connection::open(a)?)
+        }
+        async fn handle(
+            &self,
+            _me: ActorRef<Self::Msg>,
+            msg: Self::Msg,
+            c: &mut Connection,
+        ) -> Result<(), ActorProcessingErr> {
             let q = |c: &mut Connection| -> Vec<String> {
-                c.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_,_>>().unwrap()
+                c.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
             };
             let v = if self.bip { tokio::task::block_in_place(|| q(c)) } else { q(c) };
             let _ = msg.send(v);
@@ -536,39 +559,197 @@ mod diag {
     fn time_ms(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
         f()?;
         let mut v = Vec::new();
-        for _ in 0..n { let t = Instant::now(); f()?; v.push(millis(t.elapsed())); }
+        for _ in 0..n {
+            let t = Instant::now();
+            f()?;
+            v.push(millis(t.elapsed()));
+        }
         Ok(percentile(&mut v, 50.0))
     }
 
+    fn time_min(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<(f64, f64)> {
+        f()?;
+        let mut v = Vec::new();
+        for _ in 0..n {
+            let t = Instant::now();
+            f()?;
+            v.push(millis(t.elapsed()));
+        }
+        let med = percentile(&mut v, 50.0);
+        Ok((v[0], med))
+    }
+
+    type Row13 = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+    );
+    fn rows13(conn: &Connection, sql: &str) -> Result<Vec<Row13>> {
+        let n: Option<&str> = None;
+        let mut st = conn.prepare_cached(sql)?;
+        let p = st.parameter_count();
+        let params: Vec<&dyn rusqlite::ToSql> = (0..p).map(|_| &n as &dyn rusqlite::ToSql).collect();
+        Ok(st
+            .query_map(params.as_slice(), |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub fn run3(root: &Path) -> Result<()> {
+        let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
+        conn.execute_batch("PRAGMA cache_size=-32000;")?;
+        let no_order = LIST.replace("ORDER BY s.updated_at DESC, s.name", "");
+        let plus = LIST.replace("ORDER BY s.updated_at DESC", "ORDER BY +s.updated_at DESC");
+        let simple = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, w.current_step, w.status, i.is_active, i.source_repo, l.instance_id FROM skills AS s LEFT JOIN workflow_runs AS w ON w.skill_id = s.id LEFT JOIN imported_skills AS i ON i.skill_id = s.id LEFT JOIN skill_locks AS l ON l.skill_id = s.id ORDER BY s.updated_at DESC, s.name";
+        let skills_only = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, NULL, NULL, NULL, NULL, NULL FROM skills AS s ORDER BY s.updated_at DESC, s.name";
+        let skills_scan = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, NULL, NULL, NULL, NULL, NULL FROM skills AS s";
+        let w_only = "SELECT skill_id, status, '', NULL, '', NULL, '', '', current_step, NULL, NULL, NULL, NULL FROM workflow_runs";
+        for (label, sql) in [
+            ("LIST", LIST),
+            ("no order", no_order.as_str()),
+            ("+updated_at", plus.as_str()),
+            ("no WHERE", simple),
+            ("skills ordered", skills_only),
+            ("skills scan", skills_scan),
+            ("workflow_runs scan", w_only),
+        ] {
+            let (min, med) = time_min(20, || {
+                std::hint::black_box(rows13(&conn, sql)?);
+                Ok(())
+            })?;
+            eprintln!("DIAG3 {label}: min {min:.2} ms, median {med:.2} ms");
+        }
+        let (min, med) = time_min(20, || {
+            let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+            let mut rows = st.query([])?;
+            let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+            while let Some(r) = rows.next()? {
+                m.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+            std::hint::black_box(m);
+            Ok(())
+        })?;
+        eprintln!("DIAG3 tags+map: min {min:.2} ms, median {med:.2} ms");
+        let (min, med) = time_min(20, || {
+            let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+            let mut rows = st.query([])?;
+            let mut n = 0usize;
+            while let Some(r) = rows.next()? {
+                let _: i64 = r.get(0)?;
+                let s: &str = r.get_ref(1)?.as_str()?;
+                n += s.len();
+            }
+            std::hint::black_box(n);
+            Ok(())
+        })?;
+        eprintln!("DIAG3 tags scan only: min {min:.2} ms, median {med:.2} ms");
+        Ok(())
+    }
+
     pub fn run2(root: &Path) -> Result<()> {
-        for (label, pragma) in [("default cache", ""), ("cache_size=-32000", "PRAGMA cache_size=-32000;"), ("mmap 256MB", "PRAGMA mmap_size=268435456;")] {
+        for (label, pragma) in [
+            ("default cache", ""),
+            ("cache_size=-32000", "PRAGMA cache_size=-32000;"),
+            ("mmap 256MB", "PRAGMA mmap_size=268435456;"),
+        ] {
             let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
             conn.execute_batch(pragma)?;
             let n: Option<&str> = None;
             let list = time_ms(15, || {
                 let mut st = conn.prepare_cached(LIST)?;
-                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String, Option<i64>, Option<String>, Option<bool>, Option<String>, Option<String>)> = st.query_map(rusqlite::params![n, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?)))?.collect::<Result<_,_>>()?;
-                std::hint::black_box(rows); Ok(())
+                let rows: Vec<(
+                    i64,
+                    String,
+                    String,
+                    Option<String>,
+                    String,
+                    Option<String>,
+                    String,
+                    String,
+                    Option<i64>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                )> = st
+                    .query_map(rusqlite::params![n, n, n, n], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                            r.get(7)?,
+                            r.get(8)?,
+                            r.get(9)?,
+                            r.get(10)?,
+                            r.get(11)?,
+                            r.get(12)?,
+                        ))
+                    })?
+                    .collect::<Result<_, _>>()?;
+                std::hint::black_box(rows);
+                Ok(())
             })?;
             let scan = time_ms(15, || {
                 let mut st = conn.prepare_cached("SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at FROM skills s")?;
-                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?.collect::<Result<_,_>>()?;
-                std::hint::black_box(rows); Ok(())
+                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String)> = st
+                    .query_map([], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                    })?
+                    .collect::<Result<_, _>>()?;
+                std::hint::black_box(rows);
+                Ok(())
             })?;
             let tags = time_ms(15, || {
                 let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
                 let mut rows = st.query([])?;
                 let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-                while let Some(r) = rows.next()? { m.entry(r.get(0)?).or_default().push(r.get(1)?); }
-                std::hint::black_box(m); Ok(())
+                while let Some(r) = rows.next()? {
+                    m.entry(r.get(0)?).or_default().push(r.get(1)?);
+                }
+                std::hint::black_box(m);
+                Ok(())
             })?;
             let uconn = open_like_production(&root.join("usage/data/skill-builder.db"))?;
             uconn.execute_batch(pragma)?;
             let summ = time_ms(30, || {
-                let x: (f64, i64, i64) = uconn.prepare_cached(SUMMARY)?.query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                std::hint::black_box(x); Ok(())
+                let x: (f64, i64, i64) = uconn
+                    .prepare_cached(SUMMARY)?
+                    .query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                std::hint::black_box(x);
+                Ok(())
             })?;
-            eprintln!("DIAG2 [{label}] list query {list:.2} ms | skills scan {scan:.2} ms | tags+map {tags:.2} ms | usage summary {summ:.2} ms");
+            eprintln!(
+                "DIAG2 [{label}] list query {list:.2} ms | skills scan {scan:.2} ms | tags+map {tags:.2} ms | usage summary {summ:.2} ms"
+            );
         }
         Ok(())
     }
@@ -578,13 +759,20 @@ mod diag {
         // std thread ping-pong via crossbeam-free std mpsc.
         {
             let (to, rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<u32>>();
-            std::thread::spawn(move || { while let Ok(back) = rx.recv() { let _ = back.send(1); } });
+            std::thread::spawn(move || {
+                while let Ok(back) = rx.recv() {
+                    let _ = back.send(1);
+                }
+            });
             let mut v = Vec::new();
             for i in 0..n + 1000 {
                 let (btx, brx) = std::sync::mpsc::channel();
                 let t = Instant::now();
-                to.send(btx)?; brx.recv()?;
-                if i >= 1000 { v.push(micros(t.elapsed())); }
+                to.send(btx)?;
+                brx.recv()?;
+                if i >= 1000 {
+                    v.push(micros(t.elapsed()));
+                }
             }
             p("std thread ping-pong", v);
         }
@@ -592,20 +780,31 @@ mod diag {
         let path = dir.path().join("d.db");
         let mut conn = open_like_production(&path)?;
         migrate::run(&mut conn, "t", None)?;
-        conn.execute_batch("INSERT INTO skills (id,name,skill_source,created_at,updated_at) VALUES (1,'a','imported','t','t');
-          INSERT INTO skill_tags VALUES (1,'x','t'),(1,'y','t'),(1,'z','t');")?;
+        conn.execute_batch(
+            "INSERT INTO skills (id,name,skill_source,created_at,updated_at) VALUES (1,'a','imported','t','t');
+          INSERT INTO skill_tags VALUES (1,'x','t'),(1,'y','t'),(1,'z','t');",
+        )?;
         {
             let mut v = Vec::new();
             for i in 0..n + 1000 {
                 let t = Instant::now();
-                let tags: Vec<String> = conn.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")?.query_map([], |r| r.get(0))?.collect::<Result<_,_>>()?;
+                let tags: Vec<String> = conn
+                    .prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
                 std::hint::black_box(tags);
-                if i >= 1000 { v.push(micros(t.elapsed())); }
+                if i >= 1000 {
+                    v.push(micros(t.elapsed()));
+                }
             }
             p("all_tags query inline", v);
         }
         for flavour in ["multi", "current"] {
-            let rt = if flavour == "multi" { tokio::runtime::Builder::new_multi_thread().enable_all().build()? } else { tokio::runtime::Builder::new_current_thread().enable_all().build()? };
+            let rt = if flavour == "multi" {
+                tokio::runtime::Builder::new_multi_thread().enable_all().build()?
+            } else {
+                tokio::runtime::Builder::new_current_thread().enable_all().build()?
+            };
             let c2 = Connection::open(&path)?;
             rt.block_on(async {
                 let tconn = tokio_rusqlite::Connection::from(c2);
@@ -614,7 +813,9 @@ mod diag {
                     let t = Instant::now();
                     let x = tconn.call_raw(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))).await;
                     std::hint::black_box(x.is_ok());
-                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                    if i >= 1000 {
+                        v.push(micros(t.elapsed()));
+                    }
                 }
                 p(&format!("[{flavour}] tokio_rusqlite call_raw SELECT 1"), v);
                 let (actor, _h) = Actor::spawn(None, Echo, ()).await?;
@@ -623,7 +824,9 @@ mod diag {
                     let t = Instant::now();
                     let x = actor.call(|r| r, None).await;
                     std::hint::black_box(x.is_ok());
-                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                    if i >= 1000 {
+                        v.push(micros(t.elapsed()));
+                    }
                 }
                 p(&format!("[{flavour}] ractor echo call"), v);
                 // spawned task from main block_on: measure from inside a spawned task
@@ -634,13 +837,18 @@ mod diag {
                         let t = Instant::now();
                         let x = actor2.call(|r| r, None).await;
                         std::hint::black_box(x.is_ok());
-                        if i >= 1000 { v.push(micros(t.elapsed())); }
+                        if i >= 1000 {
+                            v.push(micros(t.elapsed()));
+                        }
                     }
                     v
-                }).await?;
+                })
+                .await?;
                 p(&format!("[{flavour}] ractor echo call from spawned task"), v);
                 for bip in [false, true] {
-                    if bip && flavour == "current" { continue; }
+                    if bip && flavour == "current" {
+                        continue;
+                    }
                     let (a, _h) = Actor::spawn(None, Inline { bip }, path.clone()).await?;
                     let v = tokio::spawn(async move {
                         let mut v = Vec::new();
@@ -648,10 +856,13 @@ mod diag {
                             let t = Instant::now();
                             let x = a.call(|r| r, None).await;
                             std::hint::black_box(x.is_ok());
-                            if i >= 1000 { v.push(micros(t.elapsed())); }
+                            if i >= 1000 {
+                                v.push(micros(t.elapsed()));
+                            }
                         }
                         v
-                    }).await?;
+                    })
+                    .await?;
                     p(&format!("[{flavour}] inline-sqlite actor (block_in_place={bip}) from spawned task"), v);
                 }
                 let root = tempfile::tempdir()?;
@@ -663,17 +874,22 @@ mod diag {
                         let t = Instant::now();
                         let x = b2.db().all_tags().await;
                         std::hint::black_box(x.is_ok());
-                        if i >= 1000 { v.push(micros(t.elapsed())); }
+                        if i >= 1000 {
+                            v.push(micros(t.elapsed()));
+                        }
                     }
                     v
-                }).await?;
+                })
+                .await?;
                 p(&format!("[{flavour}] db().all_tags from spawned task"), v);
                 let mut v = Vec::new();
                 for i in 0..n + 1000 {
                     let t = Instant::now();
                     let x = backend.db().all_tags().await;
                     std::hint::black_box(x.is_ok());
-                    if i >= 1000 { v.push(micros(t.elapsed())); }
+                    if i >= 1000 {
+                        v.push(micros(t.elapsed()));
+                    }
                 }
                 p(&format!("[{flavour}] db().all_tags from block_on"), v);
                 backend.shutdown().await?;

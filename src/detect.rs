@@ -181,16 +181,7 @@ pub fn detect(files: &SkillFiles) -> Detection {
     let frontmatter_name = front.as_deref().and_then(|f| field(f, "name"));
     let frontmatter_description = front.as_deref().and_then(|f| field(f, "description"));
     let present = files.texts.clone().map(|t| t != FileText::Absent);
-    Detection {
-        research,
-        refinements,
-        decisions,
-        skill,
-        frontmatter_name,
-        frontmatter_description,
-        present,
-        problems,
-    }
+    Detection { research, refinements, decisions, skill, frontmatter_name, frontmatter_description, present, problems }
 }
 
 fn presence(files: &[&FileText], valid: bool) -> Presence {

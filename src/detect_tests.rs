@@ -3,7 +3,8 @@
 use super::*;
 
 const PLAN: &str = "---\nschema: skill-builder/research-plan\nversion: 1\n---\n## Dimension scores\n";
-const CLAR: &str = r#"{"schema":"skill-builder/clarifications","version":1,"sections":[{"title":"A","questions":[{"id":"Q1"}]}]}"#;
+const CLAR: &str =
+    r#"{"schema":"skill-builder/clarifications","version":1,"sections":[{"title":"A","questions":[{"id":"Q1"}]}]}"#;
 const REFS: &str = r#"{"schema":"skill-builder/refinements","version":1,"none_needed_reason":null,"refinements":[]}"#;
 const DEC: &str = r#"{"schema":"skill-builder/decisions","version":1,"decisions":[{"id":"D1"}]}"#;
 const SKILL: &str = "---\nname: sales\ndescription: Sales KPIs\n---\n# Sales\nBody.\n";
@@ -12,7 +13,13 @@ fn text(s: &str) -> FileText {
     FileText::Text(s.to_string())
 }
 
-fn files(plan: Option<&str>, clar: Option<&str>, refs: Option<&str>, dec: Option<&str>, skill: Option<&str>) -> SkillFiles {
+fn files(
+    plan: Option<&str>,
+    clar: Option<&str>,
+    refs: Option<&str>,
+    dec: Option<&str>,
+    skill: Option<&str>,
+) -> SkillFiles {
     let t = |v: Option<&str>| v.map_or(FileText::Absent, text);
     SkillFiles { texts: [t(plan), t(clar), t(refs), t(dec), t(skill)], has_generated_files: false }
 }
@@ -69,7 +76,11 @@ fn partial_and_invalid_outputs_are_reported_not_counted() {
 fn json_rules() {
     let checks: &[(&str, fn(&str) -> Result<(), String>, bool)] = &[
         (CLAR, check_clarifications, true),
-        ("\u{feff}```json\n{\"schema\":\"skill-builder/decisions\",\"version\":1,\"decisions\":[{}]}\n```", check_decisions, true),
+        (
+            "\u{feff}```json\n{\"schema\":\"skill-builder/decisions\",\"version\":1,\"decisions\":[{}]}\n```",
+            check_decisions,
+            true,
+        ),
         (r#"{"schema":"skill-builder/clarifications","version":1,"sections":[]}"#, check_clarifications, false),
         (
             r#"{"schema":"skill-builder/clarifications","version":1,"scope":{"recommendation":"too_broad"},"sections":[]}"#,
@@ -77,11 +88,19 @@ fn json_rules() {
             true,
         ),
         (r#"{"schema":"skill-builder/decisions","version":1,"decisions":[]}"#, check_decisions, false),
-        (r#"{"schema":"skill-builder/decisions","version":1,"scope_recommendation":true,"decisions":[]}"#, check_decisions, true),
+        (
+            r#"{"schema":"skill-builder/decisions","version":1,"scope_recommendation":true,"decisions":[]}"#,
+            check_decisions,
+            true,
+        ),
         (r#"{"schema":"skill-builder/decisions","version":0,"decisions":[{}]}"#, check_decisions, false),
         (r#"{"schema":"other","version":1,"decisions":[{}]}"#, check_decisions, false),
         (r#"[1,2]"#, check_decisions, false),
-        (r#"{"schema":"skill-builder/refinements","version":1,"none_needed_reason":"x","refinements":[{}]}"#, check_refinements, false),
+        (
+            r#"{"schema":"skill-builder/refinements","version":1,"none_needed_reason":"x","refinements":[{}]}"#,
+            check_refinements,
+            false,
+        ),
         (REFS, check_refinements, true),
     ];
     for (input, check, ok) in checks {

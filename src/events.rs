@@ -52,7 +52,13 @@ pub enum AppEvent {
     AgentDelta { agent_id: String, run_id: String, message_id: String, index: u32, block: String, text: String },
     /// Exactly once per run.
     #[serde(rename_all = "camelCase")]
-    AgentExit { agent_id: String, run_id: String, outcome: RunOutcome, error: Option<RunErrorInfo>, summary: Option<Value> },
+    AgentExit {
+        agent_id: String,
+        run_id: String,
+        outcome: RunOutcome,
+        error: Option<RunErrorInfo>,
+        summary: Option<Value>,
+    },
 }
 
 /// How a run ended, for the UI (agents-and-workflow.md §4.1).

@@ -46,11 +46,65 @@ export const commands = {
 	endWorkflowSession: (sessionId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("end_workflow_session", { sessionId })),
 	checkNode: () => typedError<NodeStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("check_node")),
 	checkStartupDeps: () => typedError<StartupDeps_Serialize, CommandError_Serialize>(__TAURI_INVOKE("check_startup_deps")),
+	startAgent: (request: StartAgentRequest) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_agent", { request })),
+	hasRunningAgents: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("has_running_agents")),
+	gracefulShutdown: () => typedError<StopReport, CommandError_Serialize>(__TAURI_INVOKE("graceful_shutdown")),
+	cleanupSkillSidecar: (skillName: string) => typedError<StopReport, CommandError_Serialize>(__TAURI_INVOKE("cleanup_skill_sidecar", { skillName })),
+	cancelAgentRun: (runId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cancel_agent_run", { runId })),
+	listActiveAgents: () => typedError<AgentInfo_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_active_agents")),
+	suggestSkillFields: (req: SuggestFieldsRequest_Deserialize) => typedError<{ [key in string]: string }, CommandError_Serialize>(__TAURI_INVOKE("suggest_skill_fields", { req })),
 };
 
 /* Types */
 /**  Which agent runtime runs agents: the real SDK, or the built-in mock. */
 export type AgentBackend = "sdk" | "mock";
+
+/**  Identifies a started run (and, for refine, its session). */
+export type AgentHandle = AgentHandle_Serialize | AgentHandle_Deserialize;
+
+/**  Identifies a started run (and, for refine, its session). */
+export type AgentHandle_Deserialize = {
+	agentId: string,
+	runId: string,
+	sessionId?: string | null,
+};
+
+/**  Identifies a started run (and, for refine, its session). */
+export type AgentHandle_Serialize = {
+	agentId: string,
+	runId: string,
+	sessionId: string | null,
+};
+
+/**  One live agent of this instance. */
+export type AgentInfo = AgentInfo_Serialize | AgentInfo_Deserialize;
+
+/**  One live agent of this instance. */
+export type AgentInfo_Deserialize = {
+	agentId: string,
+	kind: AgentKind,
+	skillName?: string | null,
+	runId?: string | null,
+	startedAt: string,
+	model: string,
+	/**  The sidecar's process id, for diagnostics. */
+	pid?: number | null,
+};
+
+/**  One live agent of this instance. */
+export type AgentInfo_Serialize = {
+	agentId: string,
+	kind: AgentKind,
+	skillName: string | null,
+	runId: string | null,
+	startedAt: string,
+	model: string,
+	/**  The sidecar's process id, for diagnostics. */
+	pid: number | null,
+};
+
+/**  Agent kinds (agents-and-workflow.md §1.2). */
+export type AgentKind = "workflow_step" | "validate" | "gate" | "refine" | "test_with" | "test_without" | "test_eval" | "feedback";
 
 /**  One run, as the usage pages show it. */
 export type AgentRunRecord = AgentRunRecord_Serialize | AgentRunRecord_Deserialize;
@@ -326,7 +380,7 @@ export type DepStatus_Serialize = {
 };
 
 /**  Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it. */
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "not_configured" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "io" | "database" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
 
 /**  One entry of a skill folder listing. */
 export type FileEntry = FileEntry_Serialize | FileEntry_Deserialize;
@@ -664,6 +718,14 @@ export type SkillSummary_Serialize = {
 	updatedAt: string,
 };
 
+/**
+ *  What the UI may start directly. Closed on purpose: the UI never supplies a working folder,
+ *  tools, a raw config or a key; the backend builds them from the kind.
+ */
+export type StartAgentRequest = 
+/**  Drafts a GitHub issue from the user's feedback text (no tools, 3 turns). */
+{ kind: "feedback"; text: string };
+
 /**  `check_startup_deps`: `allOk` is true when every blocking check passed. */
 export type StartupDeps = StartupDeps_Serialize | StartupDeps_Deserialize;
 
@@ -677,6 +739,39 @@ export type StartupDeps_Deserialize = {
 export type StartupDeps_Serialize = {
 	allOk: boolean,
 	checks: DepStatus_Serialize[],
+};
+
+/**  How many agents a stop ended, and how many had to be killed. */
+export type StopReport = {
+	stopped: number,
+	forced: number,
+};
+
+/**  `suggest_skill_fields`: which fields to suggest, and what the user has typed so far. */
+export type SuggestFieldsRequest = SuggestFieldsRequest_Serialize | SuggestFieldsRequest_Deserialize;
+
+/**  `suggest_skill_fields`: which fields to suggest, and what the user has typed so far. */
+export type SuggestFieldsRequest_Deserialize = {
+	fields?: string[],
+	skillName?: string | null,
+	skillType?: string | null,
+	description?: string | null,
+	domain?: string | null,
+	scope?: string | null,
+	audience?: string | null,
+	challenges?: string | null,
+};
+
+/**  `suggest_skill_fields`: which fields to suggest, and what the user has typed so far. */
+export type SuggestFieldsRequest_Serialize = {
+	fields: string[],
+	skillName: string | null,
+	skillType: string | null,
+	description: string | null,
+	domain: string | null,
+	scope: string | null,
+	audience: string | null,
+	challenges: string | null,
 };
 
 /**  A text file's content with the hash that `write_file` can check against. */

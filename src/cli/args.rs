@@ -135,6 +135,15 @@ pub enum SkillsCmd {
     AllTags,
     /// Names in the library and the workspace registry.
     InstalledNames,
+    /// Suggest values for fields (name, description, domain, scope, audience, challenges, …).
+    Suggest {
+        #[arg(required = true)]
+        fields: Vec<String>,
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -12,7 +12,7 @@ pub use args::Cli;
 use args::*;
 use serde_json::{Value, json};
 
-use crate::commands::{agent, files, locks, node, settings, skills, usage, workspace};
+use crate::commands::{agent, files, locks, node, settings, skills, suggest, usage, workspace};
 use crate::events::{EventSink, JsonLinesSink, NullSink};
 use crate::protocol::*;
 use crate::{Backend, Config, config};
@@ -137,6 +137,10 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             }
             SkillsCmd::AllTags => to_json(skills::get_all_tags(b).await?),
             SkillsCmd::InstalledNames => to_json(skills::get_installed_skill_names(b).await?),
+            SkillsCmd::Suggest { fields, domain, description } => {
+                let req = SuggestFieldsRequest { fields, domain, description, ..SuggestFieldsRequest::default() };
+                to_json(suggest::suggest_skill_fields(b, req).await?)
+            }
         },
         Group::Locks(cmd) => match cmd {
             LocksCmd::Acquire { name, purpose } => to_json(locks::acquire_lock(b, &name, lock_purpose(purpose)).await?),

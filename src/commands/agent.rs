@@ -68,7 +68,13 @@ pub async fn preflight(backend: &Backend, cwd: PathBuf) -> Result<Runtime, AppEr
 }
 
 /// The config every agent shares; callers fill in kind, prompt, tools and paths.
-pub fn base_config(runtime: &Runtime, kind: AgentKind, label: &str, prompt: String, model_alias: &str) -> SidecarConfig {
+pub fn base_config(
+    runtime: &Runtime,
+    kind: AgentKind,
+    label: &str,
+    prompt: String,
+    model_alias: &str,
+) -> SidecarConfig {
     SidecarConfig {
         agent_kind: kind,
         label: label.into(),

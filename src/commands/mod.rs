@@ -8,5 +8,6 @@ pub mod locks;
 pub mod node;
 pub mod settings;
 pub mod skills;
+pub mod suggest;
 pub mod usage;
 pub mod workspace;

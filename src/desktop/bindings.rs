@@ -49,6 +49,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             ipc::end_workflow_session,
             ipc::check_node,
             ipc::check_startup_deps,
+            ipc::start_agent,
+            ipc::has_running_agents,
+            ipc::graceful_shutdown,
+            ipc::cleanup_skill_sidecar,
+            ipc::cancel_agent_run,
+            ipc::list_active_agents,
+            ipc::suggest_skill_fields,
         ])
 }
 

@@ -4,7 +4,7 @@
 use tauri::State;
 
 use crate::Backend;
-use crate::commands::{files, locks, node, settings, skills, usage, workspace};
+use crate::commands::{agent, files, locks, node, settings, skills, suggest, usage, workspace};
 use crate::protocol::*;
 
 type Res<T> = Result<T, CommandError>;
@@ -291,4 +291,51 @@ pub async fn check_node() -> Res<NodeStatus> {
 #[specta::specta]
 pub async fn check_startup_deps(backend: State<'_, Backend>) -> Res<StartupDeps> {
     Ok(node::check_startup_deps(&backend).await?)
+}
+
+// --- Agents -------------------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+pub async fn start_agent(backend: State<'_, Backend>, request: StartAgentRequest) -> Res<AgentHandle> {
+    Ok(agent::start_agent(&backend, request).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn has_running_agents(backend: State<'_, Backend>) -> Res<bool> {
+    Ok(agent::has_running_agents(&backend).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn graceful_shutdown(backend: State<'_, Backend>) -> Res<StopReport> {
+    Ok(agent::graceful_shutdown(&backend).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cleanup_skill_sidecar(backend: State<'_, Backend>, skill_name: String) -> Res<StopReport> {
+    Ok(agent::cleanup_skill_sidecar(&backend, &skill_name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_agent_run(backend: State<'_, Backend>, run_id: String) -> Res<()> {
+    Ok(agent::cancel_agent_run(&backend, &run_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_active_agents(backend: State<'_, Backend>) -> Res<Vec<AgentInfo>> {
+    Ok(agent::list_active_agents(&backend).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn suggest_skill_fields(
+    backend: State<'_, Backend>,
+    req: SuggestFieldsRequest,
+) -> Res<std::collections::BTreeMap<String, String>> {
+    Ok(suggest::suggest_skill_fields(&backend, req).await?)
 }

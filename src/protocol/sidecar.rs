@@ -284,7 +284,8 @@ mod tests {
         assert_eq!(decode_line(r#"{"v":2,"type":"ready","protocol":2}"#), Err(DecodeError::WrongVersion));
         assert_eq!(decode_line("not json"), Err(DecodeError::NotJson));
         assert_eq!(decode_line(r#"{"v":1,"type":"pong"}"#), Err(DecodeError::BadShape));
-        let result = decode_line(r#"{"v":1,"type":"result","run_id":"r","status":"success","usage":{"input_tokens":5}}"#);
+        let result =
+            decode_line(r#"{"v":1,"type":"result","run_id":"r","status":"success","usage":{"input_tokens":5}}"#);
         match result {
             Ok(SidecarLine::Result(r)) => assert_eq!((r.status.as_str(), r.usage.input_tokens), ("success", 5)),
             other => panic!("{other:?}"),
@@ -293,7 +294,8 @@ mod tests {
 
     #[test]
     fn never_panics_on_arbitrary_bytes() {
-        let samples = ["", "{", "[]", "null", r#"{"v":1}"#, r#"{"v":1,"type":5}"#, "\u{0}\u{1}", r#"{"v":1,"type":"message"}"#];
+        let samples =
+            ["", "{", "[]", "null", r#"{"v":1}"#, r#"{"v":1,"type":5}"#, "\u{0}\u{1}", r#"{"v":1,"type":"message"}"#];
         for sample in samples {
             let _ = decode_line(sample);
         }
@@ -307,7 +309,10 @@ mod tests {
     fn requests_carry_the_version() {
         let line = SidecarRequest::Ping { nonce: 7 }.to_line();
         let value: Value = serde_json::from_str(&line).unwrap();
-        assert_eq!((value["v"].as_u64(), value["type"].as_str(), value["nonce"].as_u64()), (Some(1), Some("ping"), Some(7)));
+        assert_eq!(
+            (value["v"].as_u64(), value["type"].as_str(), value["nonce"].as_u64()),
+            (Some(1), Some("ping"), Some(7))
+        );
         assert!(line.ends_with('\n'));
     }
 }

@@ -232,7 +232,8 @@ async fn two_agents_run_side_by_side_and_both_complete() {
     let mut h = harness(AgentTimings::default(), None).await;
     let (a, la, limit) = mock_agent(&h.backend, AgentKind::TestWith, "sales-kpis", slow(20)).await;
     let (b, lb, _) = mock_agent(&h.backend, AgentKind::TestWithout, "sales-kpis", slow(20)).await;
-    let (first, second) = tokio::join!(h.backend.sidecars().start_agent(a, la, limit), h.backend.sidecars().start_agent(b, lb, limit));
+    let (first, second) =
+        tokio::join!(h.backend.sidecars().start_agent(a, la, limit), h.backend.sidecars().start_agent(b, lb, limit));
     let (first, second) = (first.unwrap(), second.unwrap());
     assert_eq!(h.backend.sidecars().list_active().await.unwrap().len(), 2);
     let mut pending = vec![first.run_id.clone(), second.run_id.clone()];
@@ -374,7 +375,8 @@ async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() 
     unsafe { std::env::set_var("SKILL_BUILDER_CLAUDE_MAX_RETRIES", "0") };
     let mut h = harness(AgentTimings::default(), None).await;
     let secret = "sk-ant-api03-TESTSECRET-0123456789abcdef";
-    let patch: SettingsPatch = serde_json::from_value(serde_json::json!({ "anthropicApiKey": { "set": secret } })).unwrap();
+    let patch: SettingsPatch =
+        serde_json::from_value(serde_json::json!({ "anthropicApiKey": { "set": secret } })).unwrap();
     skill_builder::commands::settings::save_settings(&h.backend, patch).await.unwrap();
 
     let request = StartAgentRequest::Feedback { text: "Sorting by date would help.".into() };

@@ -5,6 +5,7 @@
 //! kill); those child entry points are ordinary tests that return at once unless their
 //! environment variable is set, so they pass when run normally.
 
+mod agents;
 mod cli;
 mod crash;
 mod files;
@@ -14,4 +15,3 @@ mod settings;
 mod skills;
 mod support;
 mod usage;
-mod agents;

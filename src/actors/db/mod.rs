@@ -6,6 +6,7 @@
 
 mod locks;
 pub mod migrate;
+mod reconcile;
 mod sessions;
 mod settings;
 mod skills;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use ractor::{Actor, ActorProcessingErr, ActorRef, SpawnErr};
 use rusqlite::Connection;
 
+pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
 
@@ -174,6 +176,8 @@ pub enum DbMsg {
         now: String,
         reply: Reply<()>,
     },
+    /// Reconciliation, restore and skills-folder queries (`reconcile.rs`).
+    Reconcile(ReconcileMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -322,6 +326,7 @@ impl Actor for DbActor {
                 })
                 .await
             }
+            M::Reconcile(msg) => reconcile::handle(state, msg).await,
             M::Health { reply } => {
                 run(state, reply, |c, _| {
                     let version: i64 =

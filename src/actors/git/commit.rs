@@ -98,8 +98,9 @@ pub fn commit_paths(
         let mut entries = Vec::new();
         let path = workdir.join(name);
         let built = match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => build_dir(repo, &path, name, &mut entries, &mut ignored)?
-                .map(|oid| (oid, MODE_TREE)),
+            Ok(meta) if meta.is_dir() => {
+                build_dir(repo, &path, name, &mut entries, &mut ignored)?.map(|oid| (oid, MODE_TREE))
+            }
             Ok(meta) if !repo.is_path_ignored(name)? => {
                 build_file(repo, &path, name, &meta, &mut entries)?.map(|(oid, mode)| (oid, mode as i32))
             }
@@ -281,7 +282,7 @@ pub fn changed_top_level(repo: &Repository, candidates: &BTreeSet<String>) -> Re
         if entry.status() == Status::CURRENT || entry.status().contains(Status::IGNORED) {
             continue;
         }
-        let Some(path) = entry.path() else { continue };
+        let Ok(path) = entry.path() else { continue };
         let top = path.split('/').next().unwrap_or(path);
         if candidates.contains(top) {
             changed.insert(top.to_string());

@@ -11,9 +11,8 @@ const MAX_CONTENT_BYTES: usize = 1024 * 1024;
 
 /// The `<skill>` subtree of a commit, `None` when the commit has no such folder.
 pub fn subtree<'r>(repo: &'r Repository, commit: Oid, skill: &str) -> Result<Option<Tree<'r>>, AppError> {
-    let commit = repo
-        .find_commit(commit)
-        .map_err(|_| AppError::NotFound { kind: "commit", name: commit.to_string() })?;
+    let commit =
+        repo.find_commit(commit).map_err(|_| AppError::NotFound { kind: "commit", name: commit.to_string() })?;
     let tree = commit.tree()?;
     match tree.get_name(skill) {
         Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => Ok(Some(repo.find_tree(entry.id())?)),
@@ -113,7 +112,7 @@ fn file_diff(
             file.additions = u32::try_from(additions).unwrap_or(u32::MAX);
             file.deletions = u32::try_from(deletions).unwrap_or(u32::MAX);
             let buf = patch.to_buf()?;
-            file.patch = buf.as_str().map(|p| strip_prefix_in_patch(p, prefix));
+            file.patch = buf.as_str().ok().map(|p| strip_prefix_in_patch(p, prefix));
         }
     }
     Ok(file)

@@ -47,7 +47,12 @@ fn entry(tree: &Tree<'_>, name: &str) -> Option<Oid> {
 }
 
 /// Up to `limit` commits touching `skill`, newest first, strictly older than `before` if given.
-pub fn history(repo: &Repository, skill: &str, limit: usize, before: Option<Oid>) -> Result<Vec<SkillCommit>, AppError> {
+pub fn history(
+    repo: &Repository,
+    skill: &str,
+    limit: usize,
+    before: Option<Oid>,
+) -> Result<Vec<SkillCommit>, AppError> {
     let mut out = Vec::with_capacity(limit.min(512));
     if head_commit(repo)?.is_none() {
         return Ok(out);

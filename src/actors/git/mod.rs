@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 
-pub use self::core::GitSettings;
 use self::core::GitCore;
+pub use self::core::GitSettings;
 pub use self::ops::parse_sha;
 use super::ask::{Reply, answer, ask};
 use crate::clock::SharedClock;
@@ -75,11 +75,19 @@ impl CommitRequest {
 /// What a commit request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitOutcome {
-    Committed { sha: String, ignored: u32 },
+    Committed {
+        sha: String,
+        ignored: u32,
+    },
     /// Nothing changed; `head` holds the current state (if the repository has commits).
-    Unchanged { head: Option<String>, ignored: u32 },
+    Unchanged {
+        head: Option<String>,
+        ignored: u32,
+    },
     /// Git could not or may not commit now (disabled, switched off, merge in progress…).
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl CommitOutcome {
@@ -159,7 +167,12 @@ impl Actor for GitActor {
         })
     }
 
-    async fn handle(&self, _me: ActorRef<GitMsg>, msg: GitMsg, state: &mut GitActorState) -> Result<(), ActorProcessingErr> {
+    async fn handle(
+        &self,
+        _me: ActorRef<GitMsg>,
+        msg: GitMsg,
+        state: &mut GitActorState,
+    ) -> Result<(), ActorProcessingErr> {
         match msg {
             GitMsg::Open { root, settings, reply } => {
                 state.root = root.clone();
@@ -230,9 +243,8 @@ pub struct GitHandle(ActorRef<GitMsg>);
 
 impl GitHandle {
     pub async fn start(args: GitArgs) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
-        let (actor, join) = Actor::spawn(None, GitActor, args)
-            .await
-            .map_err(|e| AppError::Internal(format!("git actor: {e}")))?;
+        let (actor, join) =
+            Actor::spawn(None, GitActor, args).await.map_err(|e| AppError::Internal(format!("git actor: {e}")))?;
         Ok((GitHandle(actor), join))
     }
 
@@ -300,7 +312,12 @@ impl GitHandle {
         self.ask("record external changes", |reply| GitMsg::RecordExternal { skills, reply: Some(reply) }).await
     }
 
-    pub async fn history(&self, skill: &str, limit: usize, before: Option<String>) -> Result<Vec<SkillCommit>, AppError> {
+    pub async fn history(
+        &self,
+        skill: &str,
+        limit: usize,
+        before: Option<String>,
+    ) -> Result<Vec<SkillCommit>, AppError> {
         self.ask("skill history", |reply| GitMsg::History { skill: skill.into(), limit, before, reply }).await
     }
 
@@ -314,7 +331,12 @@ impl GitHandle {
     }
 
     /// Records a skills-folder move in the new folder's history.
-    pub async fn commit_at(&self, root: PathBuf, skills: Vec<String>, summary: String) -> Result<Option<String>, AppError> {
+    pub async fn commit_at(
+        &self,
+        root: PathBuf,
+        skills: Vec<String>,
+        summary: String,
+    ) -> Result<Option<String>, AppError> {
         self.ask("commit in the new skills folder", |reply| GitMsg::CommitAt { root, skills, summary, reply }).await
     }
 

@@ -114,7 +114,11 @@ impl GitCore {
         if changed.len() > 10 {
             listed.push(format!("and {} more", changed.len() - 10));
         }
-        let req = CommitRequest::auto(&changed, format!("reconcile: record external changes ({})", listed.join(", ")), "external");
+        let req = CommitRequest::auto(
+            &changed,
+            format!("reconcile: record external changes ({})", listed.join(", ")),
+            "external",
+        );
         self.commit(&req)
     }
 
@@ -139,7 +143,9 @@ impl GitCore {
         if let Some(state) = &self.status.repo_state {
             return Err(AppError::Conflict {
                 reason: "repo_state",
-                message: format!("The skills folder's repository has a {state} in progress; finish it before restoring"),
+                message: format!(
+                    "The skills folder's repository has a {state} in progress; finish it before restoring"
+                ),
             });
         }
         let target = resolve(repo, sha)?;

@@ -9,18 +9,24 @@ use super::commit::{self, commit_paths, head_commit};
 use super::diff::subtree;
 use crate::protocol::{AppError, RestoreReport};
 
-pub fn restore(repo: &Repository, signature: &Signature<'_>, skill: &str, target: Oid) -> Result<RestoreReport, AppError> {
+pub fn restore(
+    repo: &Repository,
+    signature: &Signature<'_>,
+    skill: &str,
+    target: Oid,
+) -> Result<RestoreReport, AppError> {
     let short: String = target.to_string().chars().take(8).collect();
     if subtree(repo, target, skill)?.is_none() {
         return Err(AppError::NotFound { kind: "commit", name: format!("{short} (it has no {skill}/ folder)") });
     }
     let names = [skill.to_string()];
-    let checkpoint_message =
-        commit::message(&format!("{skill}: checkpoint before restore"), "checkpoint", &names, &[]);
+    let checkpoint_message = commit::message(&format!("{skill}: checkpoint before restore"), "checkpoint", &names, &[]);
     let checkpoint = match commit_paths(repo, signature, &names, &checkpoint_message, false)?.sha {
         Some(sha) => Some(sha),
         // Unchanged: HEAD already holds the current state, if the folder was ever committed.
-        None => head_commit(repo)?.filter(|head| head.tree().is_ok_and(|t| t.get_name(skill).is_some())).map(|c| c.id()),
+        None => {
+            head_commit(repo)?.filter(|head| head.tree().is_ok_and(|t| t.get_name(skill).is_some())).map(|c| c.id())
+        }
     };
     let target_commit = repo.find_commit(target)?;
     let mut checkout = CheckoutBuilder::new();

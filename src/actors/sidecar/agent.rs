@@ -18,7 +18,9 @@ use super::transcript::TranscriptWriter;
 use super::wire::{completion_from_result, outcome_of, run_error_from};
 use crate::actors::ask::{Reply, answer};
 use crate::events::{AppEvent, RunErrorInfo, RunOutcome};
-use crate::protocol::sidecar::{DecodeError, MAX_LINE_BYTES, PROTOCOL_VERSION, SidecarLine, SidecarRequest, decode_line};
+use crate::protocol::sidecar::{
+    DecodeError, MAX_LINE_BYTES, PROTOCOL_VERSION, SidecarLine, SidecarRequest, decode_line,
+};
 use crate::protocol::{AgentHandle, AgentState, AppError, ErrorCode, RunCompletion, RunStart, RunStatus};
 
 /// Protocol errors after which a sidecar counts as broken.
@@ -32,17 +34,28 @@ pub enum AgentMsg {
     Stderr(String),
     Exited(ExitInfo),
     HandshakeTimeout,
-    IdleCheck { generation: u64 },
+    IdleCheck {
+        generation: u64,
+    },
     HeartbeatTick,
     FlushTick,
-    CancelDeadline { run_id: String },
+    CancelDeadline {
+        run_id: String,
+    },
     StopDeadline,
     /// A further turn of a warm (refine) agent.
-    Send { text: String, reply: Reply<AgentHandle> },
+    Send {
+        text: String,
+        reply: Reply<AgentHandle>,
+    },
     /// Interrupts a run; agents not running it ignore this.
-    Cancel { run_id: String },
+    Cancel {
+        run_id: String,
+    },
     /// Graceful stop; answers whether the process had to be killed.
-    Shutdown { reply: Reply<bool> },
+    Shutdown {
+        reply: Reply<bool>,
+    },
 }
 
 pub struct AgentArgs {
@@ -172,7 +185,12 @@ impl Actor for AgentActor {
         Ok(state)
     }
 
-    async fn handle(&self, me: ActorRef<AgentMsg>, msg: AgentMsg, state: &mut AgentActorState) -> Result<(), ActorProcessingErr> {
+    async fn handle(
+        &self,
+        me: ActorRef<AgentMsg>,
+        msg: AgentMsg,
+        state: &mut AgentActorState,
+    ) -> Result<(), ActorProcessingErr> {
         match msg {
             AgentMsg::Line(line) => state.on_line(&me, &line).await,
             AgentMsg::LineTooLong => state.protocol_error(&me, "a line over 16 MiB was discarded"),
@@ -243,7 +261,8 @@ impl AgentActorState {
         if let Some(timer) = self.idle_timer.take() {
             timer.abort();
         }
-        self.idle_timer = Some(me.send_after(self.ctx.timings.idle, move || AgentMsg::IdleCheck { generation }).abort_handle());
+        self.idle_timer =
+            Some(me.send_after(self.ctx.timings.idle, move || AgentMsg::IdleCheck { generation }).abort_handle());
     }
 
     async fn write(&mut self, line: &str) -> Result<(), AppError> {
@@ -498,12 +517,20 @@ impl AgentActorState {
         if let Some(t) = self.transcript.as_mut() {
             t.flush();
         }
-        self.ctx.events.emit(AppEvent::AgentExit { agent_id: self.spec.agent_id.clone(), run_id, outcome, error, summary });
+        self.ctx.events.emit(AppEvent::AgentExit {
+            agent_id: self.spec.agent_id.clone(),
+            run_id,
+            outcome,
+            error,
+            summary,
+        });
         let process_alive = !matches!(outcome, RunOutcome::Crashed);
         if self.phase == AgentState::Stopping || !process_alive {
             return;
         }
-        if self.spec.kind.keeps_warm() && matches!(outcome, RunOutcome::Completed | RunOutcome::Error | RunOutcome::Cancelled) {
+        if self.spec.kind.keeps_warm()
+            && matches!(outcome, RunOutcome::Completed | RunOutcome::Error | RunOutcome::Cancelled)
+        {
             self.set_phase(AgentState::Idle);
             self.touch(me);
         } else {
@@ -547,7 +574,9 @@ impl AgentActorState {
         };
         self.ctx.events.emit(progress);
         let run_id = run_id.to_string();
-        self.timers.push(me.send_after(self.ctx.timings.cancel_deadline, move || AgentMsg::CancelDeadline { run_id }).abort_handle());
+        self.timers.push(
+            me.send_after(self.ctx.timings.cancel_deadline, move || AgentMsg::CancelDeadline { run_id }).abort_handle(),
+        );
     }
 
     fn cancel_deadline(&mut self, me: &ActorRef<AgentMsg>, run_id: &str) {
@@ -582,7 +611,13 @@ impl AgentActorState {
         run.finished = true;
         let run_id = run.run_id.clone();
         let _ = self.ctx.records.send(RunRecord::Finished(RunCompletion { run_id: run_id.clone(), ..completion }));
-        self.ctx.events.emit(AppEvent::AgentExit { agent_id: self.spec.agent_id.clone(), run_id, outcome, error, summary: None });
+        self.ctx.events.emit(AppEvent::AgentExit {
+            agent_id: self.spec.agent_id.clone(),
+            run_id,
+            outcome,
+            error,
+            summary: None,
+        });
     }
 
     async fn heartbeat(&mut self, me: &ActorRef<AgentMsg>) {

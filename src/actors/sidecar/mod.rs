@@ -86,9 +86,10 @@ impl SidecarHandle {
 
     /// Stops every agent (no new ones start afterwards), then the supervisor itself.
     pub async fn shutdown(&self) -> Result<StopReport, AppError> {
-        let report =
-            ask(&self.actor, ActorKind::Supervisor, "stop all agents", STOP_TIMEOUT, |reply| SupervisorMsg::ShutdownAll { reply })
-                .await;
+        let report = ask(&self.actor, ActorKind::Supervisor, "stop all agents", STOP_TIMEOUT, |reply| {
+            SupervisorMsg::ShutdownAll { reply }
+        })
+        .await;
         if let Err(err) = self.actor.stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(2))).await {
             tracing::warn!(%err, "agent supervisor did not stop in time");
         }

@@ -101,7 +101,8 @@ impl NodeLauncher {
 
 /// Our PATH plus the usual tool folders, since desktop apps often start with a minimal PATH.
 fn agent_path() -> String {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
     for extra in ["/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/bin"] {
         let extra = PathBuf::from(extra);
         if !dirs.contains(&extra) {
@@ -112,7 +113,12 @@ fn agent_path() -> String {
 }
 
 fn spawn_failed(message: String) -> AppError {
-    AppError::Runtime { code: ErrorCode::RuntimeStartFailed, message, reason: Some("spawn_failed"), stderr_tail: Vec::new() }
+    AppError::Runtime {
+        code: ErrorCode::RuntimeStartFailed,
+        message,
+        reason: Some("spawn_failed"),
+        stderr_tail: Vec::new(),
+    }
 }
 
 impl SidecarLauncher for NodeLauncher {
@@ -130,7 +136,8 @@ pub fn spawn_process(mut command: tokio::process::Command) -> Result<SidecarProc
     command.process_group(0);
     let mut child = command.spawn().map_err(|e| spawn_failed(format!("Could not start the agent runtime: {e}")))?;
     let pid = child.id();
-    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
+    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
         return Err(spawn_failed("the agent runtime's pipes were not available".into()));
     };
     let (exit_tx, exit_rx) = oneshot::channel();

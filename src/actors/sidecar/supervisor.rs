@@ -56,8 +56,13 @@ impl SupervisorState {
         })
     }
 
-    fn start(&mut self, spec: AgentSpec, launch: &LaunchSpec, limit: u32, reply: Reply<AgentHandle>)
-    -> Option<(AgentArgs, AgentInfo)> {
+    fn start(
+        &mut self,
+        spec: AgentSpec,
+        launch: &LaunchSpec,
+        limit: u32,
+        reply: Reply<AgentHandle>,
+    ) -> Option<(AgentArgs, AgentInfo)> {
         let refusal = if self.shutting_down {
             Some(AppError::Busy { reason: "shutting_down" })
         } else if self.agents.len() >= limit as usize {
@@ -99,9 +104,10 @@ impl SupervisorState {
             let mut pending = JoinSet::new();
             for agent in targets {
                 pending.spawn(async move {
-                    let forced = ask(&agent, ActorKind::Agent, "stop agent", wait, |reply| AgentMsg::Shutdown { reply })
-                        .await
-                        .unwrap_or(true);
+                    let forced =
+                        ask(&agent, ActorKind::Agent, "stop agent", wait, |reply| AgentMsg::Shutdown { reply })
+                            .await
+                            .unwrap_or(true);
                     if forced {
                         // The actor's state drop kills the process group.
                         agent.kill();
@@ -126,11 +132,20 @@ impl Actor for SidecarSupervisorActor {
     type State = SupervisorState;
     type Arguments = SupervisorArgs;
 
-    async fn pre_start(&self, _me: ActorRef<SupervisorMsg>, args: SupervisorArgs) -> Result<SupervisorState, ActorProcessingErr> {
+    async fn pre_start(
+        &self,
+        _me: ActorRef<SupervisorMsg>,
+        args: SupervisorArgs,
+    ) -> Result<SupervisorState, ActorProcessingErr> {
         Ok(SupervisorState { launcher: args.launcher, ctx: args.ctx, agents: HashMap::new(), shutting_down: false })
     }
 
-    async fn handle(&self, me: ActorRef<SupervisorMsg>, msg: SupervisorMsg, state: &mut SupervisorState) -> Result<(), ActorProcessingErr> {
+    async fn handle(
+        &self,
+        me: ActorRef<SupervisorMsg>,
+        msg: SupervisorMsg,
+        state: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
         match msg {
             SupervisorMsg::Start { spec, launch, limit, reply } => {
                 let Some((args, info)) = state.start(*spec, &launch, limit, reply) else { return Ok(()) };

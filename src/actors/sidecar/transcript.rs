@@ -114,7 +114,8 @@ impl TranscriptWriter {
 /// Deletes `*.jsonl` transcripts under `logs_dir` last modified more than `days` ago.
 /// Returns how many files were removed.
 pub fn prune(logs_dir: &Path, days: u32) -> u32 {
-    let Some(cutoff) = std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(u64::from(days) * 86_400))
+    let Some(cutoff) =
+        std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(u64::from(days) * 86_400))
     else {
         return 0;
     };

@@ -1,0 +1,345 @@
+//! Queries of reconciliation, git restore and the skills-folder move (backend.md §4, §6): one
+//! snapshot of what the database believes, and short per-skill transactions that apply a
+//! verdict only if the rows still look as they did when the verdict was made.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{DbCtx, DbHandle, DbMsg, DbState, run};
+use crate::actors::ask::Reply;
+use crate::protocol::{AppError, SkillSource, SkillSummary};
+
+/// What the database knows about one skill, for comparison with its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillRecord {
+    pub name: String,
+    pub source: SkillSource,
+    /// The folder under the skills path (marketplace skills record it; others use the name).
+    pub folder: String,
+    pub run: Option<RunRecord>,
+    /// Agent runs were recorded for the skill.
+    pub has_runs: bool,
+}
+
+/// The workflow state of a skill-builder skill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    pub status: String,
+    pub current_step: u8,
+    /// Statuses of steps 0–5.
+    pub steps: [String; 6],
+    /// Skill-relative paths of stored artifact snapshots.
+    pub artifacts: Vec<String>,
+}
+
+/// The database side of a reconciliation pass.
+#[derive(Debug, Clone, Default)]
+pub struct DbSnapshot {
+    pub skills: Vec<SkillRecord>,
+    /// Skills locked by, or with an open session of, another live instance.
+    pub in_use_elsewhere: Vec<String>,
+    /// Folders the user chose to ignore.
+    pub ignored: Vec<String>,
+}
+
+/// A folder registered from disk.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub name: String,
+    pub source: SkillSource,
+    pub domain: Option<String>,
+    pub description: Option<String>,
+    /// Step statuses for a skill-builder registration.
+    pub steps: Option<[String; 6]>,
+}
+
+/// Reconciliation's requests to the database.
+pub enum ReconcileMsg {
+    Snapshot { reply: Reply<DbSnapshot> },
+    SetSteps { name: String, expected: Option<[String; 6]>, steps: [String; 6], now: String, reply: Reply<bool> },
+    Artifacts { name: String, reply: Reply<Vec<(String, String)>> },
+    Register { reg: Box<Registration>, now: String, reply: Reply<SkillSummary> },
+    Ignore { folder: String, now: String, reply: Reply<()> },
+    RunningAgent { skill: Option<String>, reply: Reply<Option<String>> },
+    OpenRefineSession { skill: String, reply: Reply<Option<String>> },
+}
+
+pub(super) async fn handle(state: &DbState, msg: ReconcileMsg) {
+    use ReconcileMsg as M;
+    match msg {
+        M::Snapshot { reply } => run(state, reply, |c, x| snapshot(c, x)).await,
+        M::SetSteps { name, expected, steps, now, reply } => {
+            run(state, reply, move |c, _| set_steps(c, &name, expected.as_ref(), &steps, &now)).await;
+        }
+        M::Artifacts { name, reply } => run(state, reply, move |c, _| artifacts(c, &name)).await,
+        M::Register { reg, now, reply } => run(state, reply, move |c, x| register(c, x, &reg, &now)).await,
+        M::Ignore { folder, now, reply } => run(state, reply, move |c, _| ignore(c, &folder, &now)).await,
+        M::RunningAgent { skill, reply } => run(state, reply, move |c, _| running_agent(c, skill.as_deref())).await,
+        M::OpenRefineSession { skill, reply } => run(state, reply, move |c, _| open_refine(c, &skill)).await,
+    }
+}
+
+fn snapshot(conn: &mut Connection, ctx: &DbCtx) -> Result<DbSnapshot, AppError> {
+    let tx = conn.transaction()?;
+    let skills = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT s.name, s.skill_source, i.rel_path, w.status, w.current_step,
+                    (SELECT group_concat(status, ',') FROM
+                        (SELECT status FROM workflow_steps WHERE run_id = w.id ORDER BY step_id)),
+                    (SELECT group_concat(relative_path, char(10)) FROM workflow_artifacts WHERE run_id = w.id),
+                    EXISTS (SELECT 1 FROM agent_runs AS a WHERE a.skill_id = s.id)
+             FROM skills AS s
+             LEFT JOIN workflow_runs AS w ON w.skill_id = s.id
+             LEFT JOIN imported_skills AS i ON i.skill_id = s.id
+             ORDER BY s.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let name: String = r.get(0)?;
+            let source: String = r.get(1)?;
+            let rel_path: Option<String> = r.get(2)?;
+            let run = match r.get::<_, Option<String>>(3)? {
+                Some(status) => {
+                    let steps_text: String = r.get::<_, Option<String>>(5)?.unwrap_or_default();
+                    let mut steps: [String; 6] = Default::default();
+                    for (slot, value) in steps.iter_mut().zip(steps_text.split(',')) {
+                        *slot = value.to_string();
+                    }
+                    let artifacts: Option<String> = r.get(6)?;
+                    Some(RunRecord {
+                        status,
+                        current_step: u8::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                        steps,
+                        artifacts: artifacts.map(|a| a.lines().map(str::to_string).collect()).unwrap_or_default(),
+                    })
+                }
+                None => None,
+            };
+            Ok(SkillRecord {
+                folder: rel_path.unwrap_or_else(|| name.clone()),
+                name,
+                source: SkillSource::parse(&source).unwrap_or(SkillSource::Imported),
+                run,
+                has_runs: r.get(7)?,
+            })
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let holders: Vec<(String, String, u32, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT s.name, l.instance_id, l.pid, l.pid_start_time FROM skill_locks AS l
+               JOIN skills AS s ON s.id = l.skill_id WHERE l.instance_id <> ?1
+             UNION ALL
+             SELECT s.name, w.instance_id, w.pid, w.pid_start_time FROM workflow_sessions AS w
+               JOIN skills AS s ON s.id = w.skill_id WHERE w.ended_at IS NULL AND w.instance_id <> ?1",
+        )?
+        .query_map([&ctx.instance.instance_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut alive: HashMap<(String, u32), bool> = HashMap::new();
+    let mut in_use_elsewhere = Vec::new();
+    for (name, instance_id, pid, start) in holders {
+        let live =
+            *alive.entry((instance_id.clone(), pid)).or_insert_with(|| ctx.instance.is_alive(&instance_id, pid, start));
+        if live && !in_use_elsewhere.contains(&name) {
+            in_use_elsewhere.push(name);
+        }
+    }
+    let ignored = ignored_folders(&tx)?;
+    tx.commit()?;
+    Ok(DbSnapshot { skills, in_use_elsewhere, ignored })
+}
+
+fn ignored_folders(conn: &Connection) -> Result<Vec<String>, AppError> {
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'reconciliation'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    let value: serde_json::Value = doc.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+    Ok(value["ignored"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default())
+}
+
+fn ignore(conn: &mut Connection, folder: &str, now: &str) -> Result<(), AppError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut ignored = ignored_folders(&tx)?;
+    if !ignored.iter().any(|f| f == folder) {
+        ignored.push(folder.to_string());
+        ignored.sort();
+    }
+    tx.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('reconciliation', ?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        params![serde_json::json!({ "ignored": ignored }).to_string(), now],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes the six step statuses, `current_step` (first step neither completed nor skipped) and
+/// the run status. With `expected`, nothing changes unless the steps still have those statuses
+/// (another window may have moved the workflow since the snapshot); returns whether it applied.
+fn set_steps(
+    conn: &mut Connection,
+    name: &str,
+    expected: Option<&[String; 6]>,
+    steps: &[String; 6],
+    now: &str,
+) -> Result<bool, AppError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let run_id: i64 = tx
+        .query_row(
+            "SELECT w.id FROM workflow_runs AS w JOIN skills AS s ON s.id = w.skill_id WHERE s.name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| AppError::NotSupported(format!("'{name}' has no workflow to update")))?;
+    if let Some(expected) = expected {
+        let current: Vec<String> = tx
+            .prepare_cached("SELECT status FROM workflow_steps WHERE run_id = ?1 ORDER BY step_id")?
+            .query_map([run_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if current.as_slice() != expected.as_slice() {
+            return Ok(false);
+        }
+    }
+    for (step, status) in steps.iter().enumerate() {
+        tx.execute(
+            "UPDATE workflow_steps SET status = ?3,
+                completed_at = CASE WHEN ?3 = 'completed' THEN COALESCE(completed_at, ?4) ELSE NULL END,
+                started_at = CASE WHEN ?3 = 'pending' THEN NULL ELSE started_at END,
+                error_category = NULL, error_message = NULL
+             WHERE run_id = ?1 AND step_id = ?2 AND status <> ?3",
+            params![run_id, step as i64, status, now],
+        )?;
+    }
+    let current_step = steps.iter().position(|s| s != "completed" && s != "skipped").unwrap_or(6);
+    let status = if current_step == 6 {
+        "completed"
+    } else if steps.iter().any(|s| s == "completed" || s == "skipped") {
+        "in_progress"
+    } else {
+        "pending"
+    };
+    tx.execute(
+        "UPDATE workflow_runs SET current_step = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
+        params![run_id, current_step as i64, status, now],
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+fn artifacts(conn: &mut Connection, name: &str) -> Result<Vec<(String, String)>, AppError> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT a.relative_path, a.content FROM workflow_artifacts AS a
+             JOIN workflow_runs AS w ON w.id = a.run_id JOIN skills AS s ON s.id = w.skill_id
+             WHERE s.name = ?1 ORDER BY a.step_id, a.relative_path",
+        )?
+        .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+fn register(conn: &mut Connection, ctx: &DbCtx, reg: &Registration, now: &str) -> Result<SkillSummary, AppError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if tx.prepare_cached("SELECT 1 FROM skills WHERE name = ?1")?.exists([&reg.name])? {
+        return Err(AppError::AlreadyExists { kind: "skill", name: reg.name.clone() });
+    }
+    tx.execute(
+        "INSERT INTO skills (name, skill_source, domain, description, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![reg.name, reg.source.as_str(), reg.domain, reg.description, now],
+    )?;
+    let skill_id = tx.last_insert_rowid();
+    if reg.source == SkillSource::SkillBuilder {
+        tx.execute(
+            "INSERT INTO workflow_runs (skill_id, origin, created_at, updated_at) VALUES (?1, 'discovered', ?2, ?2)",
+            params![skill_id, now],
+        )?;
+    }
+    tx.commit()?;
+    if let Some(steps) = &reg.steps {
+        set_steps(conn, &reg.name, None, steps, now)?;
+    }
+    super::skills::get(conn, ctx, &reg.name)
+}
+
+/// An agent run still marked running for the skill (or any skill). Housekeeping marks the runs
+/// of dead instances interrupted at every start, so what remains belongs to a live instance.
+fn running_agent(conn: &mut Connection, skill: Option<&str>) -> Result<Option<String>, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT agent_id FROM agent_runs WHERE status = 'running' AND (?1 IS NULL OR skill_name = ?1) LIMIT 1",
+        )?
+        .query_row([skill], |r| r.get(0))
+        .optional()?)
+}
+
+fn open_refine(conn: &mut Connection, skill: &str) -> Result<Option<String>, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT session_id FROM workflow_sessions WHERE kind = 'refine' AND ended_at IS NULL AND skill_name = ?1 LIMIT 1",
+        )?
+        .query_row([skill], |r| r.get(0))
+        .optional()?)
+}
+
+impl DbHandle {
+    async fn reconcile_ask<T: Send + 'static>(
+        &self,
+        op: &str,
+        msg: impl FnOnce(Reply<T>) -> ReconcileMsg,
+    ) -> Result<T, AppError> {
+        self.ask(op, |reply| DbMsg::Reconcile(msg(reply))).await
+    }
+
+    pub async fn reconcile_snapshot(&self) -> Result<DbSnapshot, AppError> {
+        self.reconcile_ask("reconciliation snapshot", |reply| ReconcileMsg::Snapshot { reply }).await
+    }
+
+    pub async fn set_steps(
+        &self,
+        name: &str,
+        expected: Option<[String; 6]>,
+        steps: [String; 6],
+    ) -> Result<bool, AppError> {
+        let now = self.now();
+        self.reconcile_ask("update workflow steps", |reply| ReconcileMsg::SetSteps {
+            name: name.into(),
+            expected,
+            steps,
+            now,
+            reply,
+        })
+        .await
+    }
+
+    pub async fn artifacts(&self, name: &str) -> Result<Vec<(String, String)>, AppError> {
+        self.reconcile_ask("artifact snapshots", |reply| ReconcileMsg::Artifacts { name: name.into(), reply }).await
+    }
+
+    pub async fn register_skill(&self, reg: Registration) -> Result<SkillSummary, AppError> {
+        let now = self.now();
+        self.reconcile_ask("register skill", |reply| ReconcileMsg::Register { reg: Box::new(reg), now, reply }).await
+    }
+
+    pub async fn ignore_folder(&self, folder: &str) -> Result<(), AppError> {
+        let now = self.now();
+        self.reconcile_ask("ignore folder", |reply| ReconcileMsg::Ignore { folder: folder.into(), now, reply }).await
+    }
+
+    /// The agent id of a running agent of `skill` (any skill when `None`), if any.
+    pub async fn running_agent(&self, skill: Option<&str>) -> Result<Option<String>, AppError> {
+        let skill = skill.map(str::to_string);
+        self.reconcile_ask("running agents", |reply| ReconcileMsg::RunningAgent { skill, reply }).await
+    }
+
+    /// The open refine session of `skill`, if any.
+    pub async fn open_refine_session(&self, skill: &str) -> Result<Option<String>, AppError> {
+        self.reconcile_ask("refine sessions", |reply| ReconcileMsg::OpenRefineSession { skill: skill.into(), reply })
+            .await
+    }
+}

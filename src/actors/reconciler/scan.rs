@@ -1,0 +1,204 @@
+//! The disk side of reconciliation (blocking; runs off the async workers). Lists the skills
+//! folder's top level and reads, for each folder, the few files step detection judges.
+//!
+//! Detection verdicts are cached per folder under a fingerprint of what was read (size, mtime,
+//! ctime and inode of each file, mtime of `references/` and `evals/`), as git's index caches
+//! file hashes: an unchanged folder costs a handful of `stat` calls, not five reads and three
+//! JSON parses. Any change to a judged file changes its ctime, so the verdict is recomputed.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::detect::{self, DETECTED_FILES, Detection, FileText, SkillFiles};
+
+/// Files larger than this are not read for detection (artifacts are capped at 5 MB).
+const MAX_READ_BYTES: u64 = 5 * 1024 * 1024;
+/// Bump when detection rules change, so cached verdicts are recomputed.
+const CACHE_VERSION: u32 = 1;
+
+/// A top-level entry of the skills folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopEntry {
+    Dir,
+    /// A symbolic link to a folder: reported, never followed.
+    Symlink,
+}
+
+/// Lists the non-dot top-level folders (and folder symlinks) of the skills folder.
+pub fn list_top(root: &Path) -> std::io::Result<HashMap<String, TopEntry>> {
+    let mut out = HashMap::new();
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            out.insert(name, TopEntry::Dir);
+        } else if kind.is_symlink() && entry.path().is_dir() {
+            out.insert(name, TopEntry::Symlink);
+        }
+    }
+    Ok(out)
+}
+
+/// Cached verdicts by folder name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct DetectionCache {
+    version: u32,
+    entries: HashMap<String, (u64, Detection)>,
+}
+
+impl DetectionCache {
+    /// Loads the cache file; a missing, unreadable or outdated one is an empty cache.
+    pub fn load(path: &Path) -> Self {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<DetectionCache>(&bytes).ok())
+            .filter(|cache| cache.version == CACHE_VERSION)
+            .unwrap_or_else(|| DetectionCache { version: CACHE_VERSION, entries: HashMap::new() })
+    }
+
+    /// Writes the cache atomically; failing only costs speed at the next start.
+    pub fn save(&self, path: &Path) {
+        let result = serde_json::to_vec(self).map_err(crate::protocol::AppError::from).and_then(|bytes| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| crate::protocol::AppError::io(dir, e))?;
+            }
+            crate::atomic::write_atomic(path, &bytes)
+        });
+        if let Err(err) = result {
+            tracing::debug!(%err, "could not save the reconciliation cache");
+        }
+    }
+
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.entries.retain(|name, _| keep(name));
+    }
+}
+
+/// The verdict for one folder, and whether it was recomputed.
+pub struct Detected {
+    pub folder: String,
+    pub detection: Detection,
+    pub fingerprint: u64,
+    pub fresh: bool,
+}
+
+/// Detects every folder in `folders` (names under `root`), several at a time.
+pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> Vec<Detected> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    if folders.len() < 64 || threads == 1 {
+        return folders.into_iter().map(|f| detect_one(root, f, cache)).collect();
+    }
+    let chunk = folders.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = folders
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|f| detect_one(root, f.clone(), cache)).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    })
+}
+
+/// Detects one folder, reusing the cached verdict when nothing judged has changed.
+pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detected {
+    let dir = root.join(&folder);
+    let paths: Vec<PathBuf> = DETECTED_FILES.iter().map(|f| dir.join(f)).collect();
+    let metas: Vec<Option<std::fs::Metadata>> = paths.iter().map(|p| std::fs::metadata(p).ok()).collect();
+    let generated = [dir.join("references"), dir.join("evals")];
+    let generated_metas: Vec<Option<std::fs::Metadata>> = generated.iter().map(|p| std::fs::metadata(p).ok()).collect();
+    let fingerprint = fingerprint(&metas, &generated_metas);
+    if let Some((cached, detection)) = cache.entries.get(&folder) {
+        if *cached == fingerprint {
+            return Detected { folder, detection: detection.clone(), fingerprint, fresh: false };
+        }
+    }
+    let mut files = SkillFiles::default();
+    for (slot, (path, meta)) in files.texts.iter_mut().zip(paths.iter().zip(&metas)) {
+        *slot = match meta {
+            None => FileText::Absent,
+            Some(meta) if !meta.is_file() => FileText::Unreadable("not a regular file".into()),
+            Some(meta) if meta.len() > MAX_READ_BYTES => FileText::Unreadable("larger than 5 MB".into()),
+            Some(_) => match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => FileText::Text(text),
+                    Err(_) => FileText::Unreadable("not UTF-8 text".into()),
+                },
+                Err(err) => FileText::Unreadable(err.to_string()),
+            },
+        };
+    }
+    files.has_generated_files = generated.iter().zip(&generated_metas).any(|(path, meta)| {
+        meta.as_ref().is_some_and(|m| m.is_dir()) && !crate::folders::is_empty_tree(path)
+    });
+    let detection = detect::detect(&files);
+    Detected { folder, detection, fingerprint, fresh: true }
+}
+
+/// Stores fresh verdicts.
+pub fn remember(cache: &mut DetectionCache, detected: &[Detected]) -> bool {
+    let mut changed = false;
+    for d in detected.iter().filter(|d| d.fresh) {
+        cache.entries.insert(d.folder.clone(), (d.fingerprint, d.detection.clone()));
+        changed = true;
+    }
+    changed
+}
+
+fn fingerprint(files: &[Option<std::fs::Metadata>], dirs: &[Option<std::fs::Metadata>]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for meta in files {
+        stat_key(meta.as_ref()).hash(&mut hasher);
+    }
+    for meta in dirs {
+        meta.as_ref().map(|m| (m.is_dir(), stat_key(Some(m)).2)).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// (size, inode, mtime ns, ctime ns); zeros for an absent file.
+#[cfg(unix)]
+fn stat_key(meta: Option<&std::fs::Metadata>) -> (u64, u64, i128, i128) {
+    use std::os::unix::fs::MetadataExt;
+    meta.map_or((u64::MAX, 0, 0, 0), |m| {
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        (m.size(), m.ino(), ns(m.mtime(), m.mtime_nsec()), ns(m.ctime(), m.ctime_nsec()))
+    })
+}
+
+#[cfg(not(unix))]
+fn stat_key(meta: Option<&std::fs::Metadata>) -> (u64, u64, i128, i128) {
+    meta.map_or((u64::MAX, 0, 0, 0), |m| {
+        let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        (m.len(), 0, mtime.as_nanos() as i128, 0)
+    })
+}
+
+/// Deletes `*.jsonl` transcripts under `logs` last modified before `cutoff`; returns how many.
+/// Only transcript files are touched; folders and other files stay.
+pub fn prune_transcripts(logs: &Path, cutoff: std::time::SystemTime) -> u32 {
+    let mut removed = 0;
+    let mut stack = vec![logs.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file()
+                && path.extension().is_some_and(|e| e == "jsonl")
+                && entry.metadata().and_then(|m| m.modified()).is_ok_and(|m| m < cutoff)
+                && std::fs::remove_file(&path).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
