@@ -52,6 +52,9 @@ fn main() -> Result<()> {
     if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
         return rss_probe(Path::new(&root));
     }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG4") {
+        return diag::run4(Path::new(&dir));
+    }
     if let Ok(dir) = std::env::var("FOUNDATION_DIAG3") {
         return diag::run3(Path::new(&dir));
     }
@@ -567,16 +570,26 @@ mod diag {
         Ok(percentile(&mut v, 50.0))
     }
 
+    fn oncpu_ns() -> u64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
+            .unwrap_or(0)
+    }
+    /// (min wall ms, median on-CPU ms)
     fn time_min(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<(f64, f64)> {
         f()?;
         let mut v = Vec::new();
+        let mut c = Vec::new();
         for _ in 0..n {
+            let c0 = oncpu_ns();
             let t = Instant::now();
             f()?;
             v.push(millis(t.elapsed()));
+            c.push((oncpu_ns() - c0) as f64 / 1e6);
         }
-        let med = percentile(&mut v, 50.0);
-        Ok((v[0], med))
+        percentile(&mut v, 50.0);
+        Ok((v[0], percentile(&mut c, 50.0)))
     }
 
     type Row13 = (
@@ -642,7 +655,7 @@ mod diag {
                 std::hint::black_box(rows13(&conn, sql)?);
                 Ok(())
             })?;
-            eprintln!("DIAG3 {label}: min {min:.2} ms, median {med:.2} ms");
+            eprintln!("DIAG3 {label}: min wall {min:.2} ms, median cpu {med:.2} ms");
         }
         let (min, med) = time_min(20, || {
             let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
@@ -654,7 +667,7 @@ mod diag {
             std::hint::black_box(m);
             Ok(())
         })?;
-        eprintln!("DIAG3 tags+map: min {min:.2} ms, median {med:.2} ms");
+        eprintln!("DIAG3 tags+map: min wall {min:.2} ms, median cpu {med:.2} ms");
         let (min, med) = time_min(20, || {
             let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
             let mut rows = st.query([])?;
@@ -667,7 +680,67 @@ mod diag {
             std::hint::black_box(n);
             Ok(())
         })?;
-        eprintln!("DIAG3 tags scan only: min {min:.2} ms, median {med:.2} ms");
+        eprintln!("DIAG3 tags scan only: min wall {min:.2} ms, median cpu {med:.2} ms");
+        Ok(())
+    }
+
+    pub fn run4(root: &Path) -> Result<()> {
+        let mut conn = open_like_production(&root.join("usage/data/skill-builder.db"))?;
+        let pair = |conn: &mut Connection| -> Result<()> {
+            for acquire in [true, false] {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let id: i64 = tx
+                    .prepare_cached("SELECT id FROM skills WHERE name = ?1")?
+                    .query_row(["skill-00001"], |r| r.get(0))?;
+                let held: Option<(String, u32)> = rusqlite::OptionalExtension::optional(tx.prepare_cached("SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))?;
+                if acquire {
+                    if held.is_none() {
+                        tx.execute("INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", rusqlite::params![id, "me", 1, 1, "edit", "2026"])?;
+                    }
+                    let _h: Option<(String, u32)> = rusqlite::OptionalExtension::optional(tx.prepare_cached("SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))?;
+                } else {
+                    tx.execute("DELETE FROM skill_locks WHERE skill_id = ?1", [id])?;
+                }
+                tx.commit()?;
+            }
+            Ok(())
+        };
+        for round in 0..3 {
+            let mut w = Vec::new();
+            let mut c = Vec::new();
+            for _ in 0..200 {
+                pair(&mut conn)?;
+            }
+            for _ in 0..2000 {
+                let c0 = oncpu_ns();
+                let t = Instant::now();
+                pair(&mut conn)?;
+                w.push(micros(t.elapsed()));
+                c.push((oncpu_ns() - c0) as f64 / 1e3);
+            }
+            eprintln!(
+                "DIAG4 round {round} inline acquire+release SQL: wall p50 {:.1} us p99 {:.1} us, cpu p50 {:.1} us",
+                percentile(&mut w, 50.0),
+                percentile(&mut w, 99.0),
+                percentile(&mut c, 50.0)
+            );
+        }
+        let n: Option<&str> = None;
+        let no_distinct = SUMMARY.replace("COUNT(DISTINCT r.workflow_session_id)", "0");
+        for cache in ["", "PRAGMA cache_size=-32000;"] {
+            conn.execute_batch(cache)?;
+            for (label, sql) in [("summary", SUMMARY), ("summary w/o distinct", no_distinct.as_str())] {
+                let (min, med) = time_min(40, || {
+                    let x: (f64, i64, i64) =
+                        conn.prepare_cached(sql)?.query_row(rusqlite::params![false, false, n, n, n], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                        })?;
+                    std::hint::black_box(x);
+                    Ok(())
+                })?;
+                eprintln!("DIAG4 [{cache}] {label}: min wall {min:.2} ms, median cpu {med:.2} ms");
+            }
+        }
         Ok(())
     }
 

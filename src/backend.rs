@@ -1,6 +1,7 @@
 //! `Backend`: the actor tree plus what every command needs. `start` builds it in order
-//! (paths → database with migrations → instance registration → housekeeping → ready) and
-//! `shutdown` takes it down in reverse.
+//! (paths → database with migrations → instance registration → housekeeping of dead instances'
+//! locks and sessions → git → reconciler, whose startup pass prunes transcripts and then
+//! reconciles in the background → agents → ready) and `shutdown` takes it down in reverse.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,6 +9,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::actors::db::{DbArgs, DbHandle, Housekeeping};
+use crate::actors::git::{GitArgs, GitHandle, GitSettings};
+use crate::actors::reconciler::{ReconcilerArgs, ReconcilerHandle};
 use crate::actors::sidecar::{AgentContext, SidecarHandle, spawn_run_recorder};
 use crate::clock::SharedClock;
 use crate::config::{AppPaths, Config, default_skills_path};
@@ -24,6 +27,8 @@ pub struct Backend {
 
 struct Inner {
     db: DbHandle,
+    git: GitHandle,
+    reconciler: ReconcilerHandle,
     sidecars: SidecarHandle,
     /// The task writing agent run rows; awaited at shutdown so no record is lost.
     recorder: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
@@ -63,6 +68,31 @@ impl Backend {
         if startup != Housekeeping::default() {
             tracing::info!(?startup, "repaired what earlier instances left behind");
         }
+        // Git opens before commands are served, so its state is settled when the UI first asks;
+        // adopting a large folder without history makes that first start slower by one commit.
+        let (git, _join) = GitHandle::start(GitArgs {
+            clock: config.clock.clone(),
+            protected: vec![paths.data_dir.clone(), paths.workspace.clone()],
+        })
+        .await?;
+        let settings = db.settings().await?;
+        let root = effective_skills_path(config.skills_path_override.as_ref(), settings.skills_path.as_deref());
+        if let Err(err) = git.reopen(root, git_settings(&settings)).await {
+            tracing::warn!(%err, "the skills folder's repository is still opening");
+        }
+        let (reconciler, _join) = ReconcilerHandle::start(ReconcilerArgs {
+            db: db.clone(),
+            git: git.clone(),
+            paths: paths.clone(),
+            clock: config.clock.clone(),
+            events: config.events.clone(),
+            skills_path_override: config.skills_path_override.clone(),
+            startup: startup.clone(),
+        })
+        .await?;
+        if config.reconcile_on_start {
+            reconciler.start_up();
+        }
         let (records, recorder) = spawn_run_recorder(db.clone());
         let agent_ctx = AgentContext {
             events: config.events.clone(),
@@ -75,6 +105,8 @@ impl Backend {
         Ok(Backend {
             inner: Arc::new(Inner {
                 db,
+                git,
+                reconciler,
                 sidecars,
                 recorder: std::sync::Mutex::new(Some(recorder)),
                 paths,
@@ -107,6 +139,8 @@ impl Backend {
                 tracing::warn!("some agent run records were not written before shutdown");
             }
         }
+        self.inner.reconciler.stop().await;
+        self.inner.git.stop().await;
         let result = self.inner.db.close().await;
         let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
         if let Err(err) = std::fs::remove_file(&file) {
@@ -117,6 +151,19 @@ impl Backend {
 
     pub fn db(&self) -> &DbHandle {
         &self.inner.db
+    }
+
+    pub fn git(&self) -> &GitHandle {
+        &self.inner.git
+    }
+
+    pub fn reconciler(&self) -> &ReconcilerHandle {
+        &self.inner.reconciler
+    }
+
+    /// `--skills-path`, when this process was started with one (it wins over the setting).
+    pub fn skills_path_override(&self) -> Option<&PathBuf> {
+        self.inner.skills_path_override.as_ref()
     }
 
     pub fn sidecars(&self) -> &SidecarHandle {
@@ -172,6 +219,21 @@ impl Backend {
         std::fs::create_dir_all(&path).map_err(|e| AppError::io(&path, e))?;
         Ok(path)
     }
+}
+
+/// The skills folder git should follow: `--skills-path`, else the setting, else `~/.vibedata`.
+/// Nothing is created here; git starts once the folder exists.
+pub fn effective_skills_path(override_path: Option<&PathBuf>, setting: Option<&str>) -> Option<PathBuf> {
+    match (override_path, setting) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(path)) => Some(PathBuf::from(path)),
+        (None, None) => default_skills_path().ok(),
+    }
+}
+
+/// The git switches of the settings.
+pub fn git_settings(settings: &crate::protocol::AppSettings) -> GitSettings {
+    GitSettings { auto_commit: settings.git_auto_commit, allow_nested: settings.git_allow_nested }
 }
 
 /// Writes `instances/<id>.json` so peers can list live instances, and removes the files of

@@ -82,6 +82,9 @@ pub struct Config {
     /// Starts agent sidecars: Node in the app, an in-process fake in some tests.
     pub launcher: Arc<dyn SidecarLauncher>,
     pub agent_timings: AgentTimings,
+    /// Run startup pruning and reconciliation in the background after start (the desktop app);
+    /// headless commands and most tests leave it off so only they change the library.
+    pub reconcile_on_start: bool,
 }
 
 impl Config {
@@ -94,6 +97,7 @@ impl Config {
             events: Arc::new(NullSink),
             launcher: Arc::new(NodeLauncher),
             agent_timings: AgentTimings::default(),
+            reconcile_on_start: true,
         }
     }
 
@@ -102,6 +106,7 @@ impl Config {
         Config {
             skills_path_override: Some(root.join("skills")),
             temp_root: root.join("tmp"),
+            reconcile_on_start: false,
             ..Config::new(root.join("data"))
         }
     }
@@ -128,6 +133,11 @@ impl Config {
 
     pub fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    pub fn with_startup_reconciliation(mut self, on: bool) -> Self {
+        self.reconcile_on_start = on;
         self
     }
 }

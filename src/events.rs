@@ -20,6 +20,11 @@ pub enum AppEvent {
     /// The library changed (created, deleted, renamed, metadata).
     #[serde(rename_all = "camelCase")]
     SkillsChanged { skill_name: String },
+    /// A reconciliation pass finished (backend.md §4.5); the payload is its report.
+    ReconciliationFinished(Box<crate::protocol::ReconciliationReport>),
+    /// Progress of copying the skills folder to a new place (backend.md §6.6).
+    #[serde(rename_all = "camelCase")]
+    SkillsPathMigration { phase: crate::protocol::MigrationPhase, files_done: u32, files_total: u32 },
     /// An agent changed state (§1.5); the last one is `stopped` with its reason.
     #[serde(rename_all = "camelCase")]
     AgentState {
@@ -93,6 +98,8 @@ impl AppEvent {
             AppEvent::SettingsChanged => "settings-changed",
             AppEvent::LocksChanged { .. } => "locks-changed",
             AppEvent::SkillsChanged { .. } => "skills-changed",
+            AppEvent::ReconciliationFinished(_) => "reconciliation-finished",
+            AppEvent::SkillsPathMigration { .. } => "skills-path-migration",
             AppEvent::AgentState { .. } => "agent-state",
             AppEvent::AgentRunStarted { .. } => "agent-run-started",
             AppEvent::AgentProgress { .. } => "agent-progress",

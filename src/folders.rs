@@ -34,7 +34,8 @@ pub async fn remove_safely(
     }
     let outcome = git.checkpoint(folder, operation).await?;
     let mut removal = Removal { checkpoint_sha: outcome.sha().map(str::to_string), trash_path: None };
-    let keep_copy = matches!(outcome, CommitOutcome::Skipped { .. }) || outcome.ignored() > 0 || removal.checkpoint_sha.is_none();
+    let keep_copy =
+        matches!(outcome, CommitOutcome::Skipped { .. }) || outcome.ignored() > 0 || removal.checkpoint_sha.is_none();
     if keep_copy {
         let trash = trash_root.join(format!("{folder}-{stamp}"));
         let (from, to) = (path.clone(), trash.clone());
@@ -52,7 +53,9 @@ pub fn stamp(now: &str) -> String {
     now.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("file task: {e}")))?
 }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod desktop;
 pub mod detect;
 pub mod events;
+pub mod folders;
 pub mod instance;
 pub mod paths;
 pub mod protocol;

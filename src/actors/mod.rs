@@ -3,4 +3,5 @@
 pub mod ask;
 pub mod db;
 pub mod git;
+pub mod reconciler;
 pub mod sidecar;

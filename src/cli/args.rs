@@ -37,9 +37,12 @@ pub enum Group {
     /// Agent usage and cost.
     #[command(subcommand)]
     Usage(UsageCmd),
-    /// Workflow sessions and the workspace.
+    /// Workflow sessions, the workspace and reconciliation of the skills folder.
     #[command(subcommand)]
     Workspace(WorkspaceCmd),
+    /// A skill's git history: commits, diffs, restore.
+    #[command(subcommand)]
+    Git(GitCmd),
     /// Node.js and the other startup dependencies.
     #[command(subcommand)]
     Node(NodeCmd),
@@ -298,6 +301,45 @@ pub enum WorkspaceCmd {
     },
     /// End a session.
     EndSession { session_id: String },
+    /// Remove empty scratch folders from the workspace (refused while agents run).
+    Clear,
+    /// Compare the skills folder with the library; --force runs a new pass.
+    Reconcile {
+        #[arg(long)]
+        force: bool,
+    },
+    /// Resolve an orphan: keep, reset_to_detected, restore_artifacts, reimport, delete_record, delete_all.
+    ResolveOrphan { skill: String, action: String },
+    /// Resolve a discovered folder: register, ignore, delete.
+    ResolveDiscovered {
+        folder: String,
+        action: String,
+        /// skill-builder or imported (default: from what the folder holds).
+        #[arg(long)]
+        register_as: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GitCmd {
+    /// Commits that touched a skill, newest first.
+    History {
+        skill: String,
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Continue after this commit (the last sha of the previous page).
+        #[arg(long)]
+        before: Option<String>,
+    },
+    /// A skill's changes between two commits, or from a commit to the working folder.
+    Diff {
+        skill: String,
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Restore a skill to a commit (checkpointed first, so it can be undone).
+    Restore { skill: String, sha: String },
 }
 
 #[derive(Debug, Subcommand)]

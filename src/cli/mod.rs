@@ -12,7 +12,7 @@ pub use args::Cli;
 use args::*;
 use serde_json::{Value, json};
 
-use crate::commands::{agent, files, locks, node, settings, skills, suggest, usage, workspace};
+use crate::commands::{agent, files, git, locks, node, settings, skills, suggest, usage, workspace};
 use crate::events::{EventSink, JsonLinesSink, NullSink};
 use crate::protocol::*;
 use crate::{Backend, Config, config};
@@ -41,7 +41,8 @@ async fn start(cli: &Cli) -> Result<Backend, AppError> {
         None => config::default_data_dir()?,
     };
     let events: Arc<dyn EventSink> = if cli.json { Arc::new(JsonLinesSink) } else { Arc::new(NullSink) };
-    let mut config = Config::new(data_dir).with_events(events);
+    // Only `workspace reconcile` reconciles from the command line; other commands change nothing else.
+    let mut config = Config::new(data_dir).with_events(events).with_startup_reconciliation(false);
     if let Some(path) = &cli.skills_path {
         config = config.with_skills_path(path);
     }
@@ -196,6 +197,24 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
                 to_json(workspace::create_workflow_session(b, &skill, kind).await?)
             }
             WorkspaceCmd::EndSession { session_id } => to_json(workspace::end_workflow_session(b, &session_id).await?),
+            WorkspaceCmd::Clear => to_json(workspace::clear_workspace(b).await?),
+            WorkspaceCmd::Reconcile { force } => to_json(workspace::reconcile_startup(b, force).await?),
+            WorkspaceCmd::ResolveOrphan { skill, action } => {
+                let action = enum_arg("action", Some(action))?.ok_or_else(|| AppError::invalid("action", "missing"))?;
+                to_json(workspace::resolve_orphan(b, &skill, action).await?)
+            }
+            WorkspaceCmd::ResolveDiscovered { folder, action, register_as } => {
+                let action = enum_arg("action", Some(action))?.ok_or_else(|| AppError::invalid("action", "missing"))?;
+                let register_as = enum_arg("registerAs", register_as)?;
+                to_json(workspace::resolve_discovered(b, &folder, action, register_as).await?)
+            }
+        },
+        Group::Git(cmd) => match cmd {
+            GitCmd::History { skill, limit, before } => {
+                to_json(git::get_skill_history(b, &skill, limit, before).await?)
+            }
+            GitCmd::Diff { skill, from, to } => to_json(git::get_skill_diff(b, &skill, &from, to).await?),
+            GitCmd::Restore { skill, sha } => to_json(git::restore_skill_version(b, &skill, &sha).await?),
         },
         Group::Agents(cmd) => match cmd {
             AgentsCmd::Feedback { text } => {

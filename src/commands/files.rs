@@ -173,11 +173,13 @@ pub async fn read_file_as_base64(backend: &Backend, file: FileRef) -> Result<Str
 #[tracing::instrument(skip_all, err)]
 pub async fn write_base64_to_temp_file(backend: &Backend, file_name: &str, base64: &str) -> Result<String, AppError> {
     let file_name = validate_file_name(file_name)?;
-    // Base64 is 4/3 of the bytes: refuse oversize input before decoding it.
-    check_size(file_name, (base64.len() as u64 / 4) * 3)?;
-    let bytes = BASE64
-        .decode(base64.trim())
-        .map_err(|_| AppError::invalid("base64", "bad_base64: the content is not valid base64"))?;
+    // Base64 is 4/3 of the bytes, less its padding: refuse oversize input before decoding it
+    // (counting the padding as bytes refused a file of exactly 5 MB).
+    let text = base64.trim();
+    let padding = text.bytes().rev().take_while(|b| *b == b'=').count() as u64;
+    check_size(file_name, (text.len() as u64 / 4 * 3).saturating_sub(padding))?;
+    let bytes =
+        BASE64.decode(text).map_err(|_| AppError::invalid("base64", "bad_base64: the content is not valid base64"))?;
     check_size(file_name, bytes.len() as u64)?;
     let root = root_dir(backend, FileRoot::Temp).await?;
     let rel = format!("attachments/{}/{file_name}", uuid::Uuid::new_v4());

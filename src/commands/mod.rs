@@ -4,10 +4,13 @@
 
 pub mod agent;
 pub mod files;
+pub mod git;
+pub mod guards;
 pub mod locks;
 pub mod node;
 pub mod settings;
 pub mod skills;
+pub mod skills_path;
 pub mod suggest;
 pub mod usage;
 pub mod workspace;

@@ -26,6 +26,8 @@ pub async fn get_settings(backend: &Backend) -> Result<AppSettingsView, AppError
         data_dir: backend.paths().data_dir.display().to_string(),
         workspace_path: backend.paths().workspace.display().to_string(),
         log_file_path: get_log_file_path(backend),
+        git_status: backend.git().last_status(),
+        skills_path_migration: None,
     })
 }
 
@@ -36,12 +38,36 @@ fn secret_status(secret: Option<&Sensitive<String>>) -> SecretStatus {
 #[tracing::instrument(skip_all, err)]
 pub async fn save_settings(backend: &Backend, patch: SettingsPatch) -> Result<AppSettingsView, AppError> {
     let level = patch.log_level;
-    backend.db().update_settings(patch).await?;
+    // Validate the whole patch before a skills-folder change copies anything.
+    let current = backend.db().settings().await?;
+    let mut preview = current.clone();
+    preview.apply(&patch)?;
+    let migration = match &patch.skills_path {
+        Some(update) if preview.skills_path != current.skills_path => {
+            Some(super::skills_path::prepare(backend, &current, update.as_ref()).await?)
+        }
+        _ => None,
+    };
+    let git_changed =
+        (preview.git_auto_commit, preview.git_allow_nested) != (current.git_auto_commit, current.git_allow_nested);
+    let saved = backend.db().update_settings(patch).await?;
+    if migration.is_some() || git_changed {
+        let root = crate::backend::effective_skills_path(backend.skills_path_override(), saved.skills_path.as_deref());
+        if let Err(err) = backend.git().reopen(root, crate::backend::git_settings(&saved)).await {
+            tracing::warn!(%err, "the skills folder's repository could not be reopened");
+        }
+    }
+    if migration.is_some() {
+        // The new folder is compared with the library in the background; the UI gets the event.
+        backend.reconciler().refresh();
+    }
     if let (Some(level), Some(control)) = (level, backend.log_control()) {
         control.set_level(level)?;
     }
     backend.emit(AppEvent::SettingsChanged);
-    get_settings(backend).await
+    let mut view = get_settings(backend).await?;
+    view.skills_path_migration = migration;
+    Ok(view)
 }
 
 /// The Anthropic API base URL: the environment override wins (tests, gateways).

@@ -6,9 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::actors::db::NewSkill;
+use crate::actors::git::CommitRequest;
 use crate::events::AppEvent;
 use crate::protocol::*;
-use crate::{Backend, skill_fields};
+use crate::{Backend, folders, skill_fields};
 
 use super::locks::with_edit_lock;
 
@@ -52,11 +53,13 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
     let new = NewSkill { name: name.clone(), request, tags, author_login, author_avatar };
     match backend.db().create_skill(new).await {
         Ok(summary) => {
+            // The folders are still empty, so this usually records nothing (backend.md §6.3).
+            record(backend, &[name.to_string()], format!("{name}: created"), "created", Vec::new()).await;
             backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
             Ok(summary)
         }
         Err(err) => {
-            remove_empty_tree(&folder);
+            folders::remove_empty_tree(&folder);
             Err(err)
         }
     }
@@ -69,20 +72,23 @@ fn create_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Removes a folder tree only if it holds no files (`remove_dir` cannot delete a file).
-fn remove_empty_tree(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.filter_map(Result::ok) {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                remove_empty_tree(&entry.path());
-            }
-        }
-    }
-    let _ = std::fs::remove_dir(dir);
+/// Records skill folders in git. Never fails the user's command: a skipped or failed commit is
+/// logged and kept as the git status notice, and the next commit includes the changes.
+async fn record(
+    backend: &Backend,
+    folders: &[String],
+    summary: String,
+    event: &str,
+    trailers: Vec<(&'static str, String)>,
+) {
+    let mut req = CommitRequest::auto(folders, summary, event);
+    req.trailers = trailers;
+    backend.git().auto_commit(req).await;
 }
 
-/// Deletes a skill. Its folder is first moved to the app's trash (kept 30 days), so a delete
-/// is always recoverable; the database row goes last, so a failed removal can be retried.
+/// Deletes a skill. Its folder is first checkpointed in git (or, when git cannot, moved to the
+/// app's trash, kept 30 days), so a delete is always recoverable; a failed checkpoint aborts
+/// before anything is deleted. The database row goes last, so a failed removal can be retried.
 #[tracing::instrument(skip_all, fields(skill = %name), err)]
 pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> Result<DeleteSkillReport, AppError> {
     let name = SkillName::parse(name)?;
@@ -91,12 +97,14 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
     backend.sidecars().stop_skill(name.as_str()).await?;
     let report = with_edit_lock(backend, &name, async {
         let mut report = DeleteSkillReport::default();
-        let folder = backend.skills_path().await?.join(name.as_str());
+        let root = backend.skills_path().await?;
+        let folder = root.join(name.as_str());
         if delete_files && folder.symlink_metadata().is_ok() {
-            let stamp: String = backend.clock().now_str().chars().filter(char::is_ascii_alphanumeric).collect();
-            let trash = backend.paths().trash.join(format!("{name}-{stamp}"));
-            move_dir(&folder, &trash)?;
-            report.trash_path = Some(trash.display().to_string());
+            let stamp = folders::stamp(&backend.clock().now_str());
+            let trash = &backend.paths().trash;
+            let removal = folders::remove_safely(backend.git(), &root, name.as_str(), "delete", trash, &stamp).await?;
+            report.checkpoint_sha = removal.checkpoint_sha;
+            report.trash_path = removal.trash_path.map(|p| p.display().to_string());
             report.removed.push(folder.display().to_string());
         }
         let scratch = backend.paths().workspace.join(name.as_str());
@@ -109,45 +117,11 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
     .await?;
     // The lock row cascades with the skill, so the edit lock needs no release here.
     backend.db().delete_skill(name.as_str()).await?;
+    if delete_files {
+        record(backend, &[name.to_string()], format!("{name}: deleted"), "deleted", Vec::new()).await;
+    }
     backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
     Ok(report)
-}
-
-/// Moves a folder, copying across file systems when a rename cannot.
-fn move_dir(from: &Path, to: &Path) -> Result<(), AppError> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
-    }
-    match std::fs::rename(from, to) {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
-            copy_tree(from, to)?;
-            std::fs::remove_dir_all(from).map_err(|e| AppError::io(from, e))
-        }
-        Err(err) => Err(AppError::io(from, err)),
-    }
-}
-
-/// Copies a tree without following symlinks (links are recreated as links).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), AppError> {
-    std::fs::create_dir_all(to).map_err(|e| AppError::io(to, e))?;
-    for entry in std::fs::read_dir(from).map_err(|e| AppError::io(from, e))? {
-        let entry = entry.map_err(|e| AppError::io(from, e))?;
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        let kind = entry.file_type().map_err(|e| AppError::io(&src, e))?;
-        if kind.is_dir() {
-            copy_tree(&src, &dst)?;
-        } else if kind.is_symlink() {
-            #[cfg(unix)]
-            {
-                let target = std::fs::read_link(&src).map_err(|e| AppError::io(&src, e))?;
-                std::os::unix::fs::symlink(target, &dst).map_err(|e| AppError::io(&dst, e))?;
-            }
-        } else {
-            std::fs::copy(&src, &dst).map_err(|e| AppError::io(&src, e))?;
-        }
-    }
-    Ok(())
 }
 
 /// Renames a skill: its folders, its rows and the `name:` in its SKILL.md. Each step is undone
@@ -193,6 +167,9 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
     })
     .await?;
     rewrite_skill_md_name(&skills_path.join(new.as_str()).join("SKILL.md"), &new);
+    let folders = [new.to_string(), old.to_string()];
+    let trailers = vec![(crate::actors::git::RENAMED_TRAILER, old.to_string())];
+    record(backend, &folders, format!("{new}: renamed from {old}"), "renamed", trailers).await;
     backend.emit(AppEvent::SkillsChanged { skill_name: new.to_string() });
     Ok(summary)
 }
@@ -244,6 +221,8 @@ pub async fn update_skill_metadata(
         skill_fields::intake(intake)?;
     }
     let summary = with_edit_lock(backend, &name, backend.db().update_metadata(name.as_str(), patch)).await?;
+    // Metadata lives in the database; this records whatever changed in the folder alongside it.
+    record(backend, &[name.to_string()], format!("{name}: metadata updated"), "metadata", Vec::new()).await;
     backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
     Ok(summary)
 }

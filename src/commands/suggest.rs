@@ -143,7 +143,11 @@ pub async fn suggest_skill_fields(
         401 | 403 => return Err(AppError::Unauthorized { service: "anthropic" }),
         429 | 529 => return Err(AppError::RateLimited { service: "anthropic", retry_after_secs: None }),
         other => {
-            return Err(AppError::Upstream { service: "anthropic", status: Some(other), message: "suggestions".into() });
+            return Err(AppError::Upstream {
+                service: "anthropic",
+                status: Some(other),
+                message: "suggestions".into(),
+            });
         }
     }
     let reply: Value = response.json().await.unwrap_or(Value::Null);

@@ -4,7 +4,7 @@
 use tauri::State;
 
 use crate::Backend;
-use crate::commands::{agent, files, locks, node, settings, skills, suggest, usage, workspace};
+use crate::commands::{agent, files, git, locks, node, settings, skills, suggest, usage, workspace};
 use crate::protocol::*;
 
 type Res<T> = Result<T, CommandError>;
@@ -279,6 +279,69 @@ pub async fn create_workflow_session(
 #[specta::specta]
 pub async fn end_workflow_session(backend: State<'_, Backend>, session_id: String) -> Res<()> {
     Ok(workspace::end_workflow_session(&backend, &session_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_workspace(backend: State<'_, Backend>) -> Res<ClearWorkspaceReport> {
+    Ok(workspace::clear_workspace(&backend).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reconcile_startup(backend: State<'_, Backend>, force: bool) -> Res<ReconciliationReport> {
+    Ok(workspace::reconcile_startup(&backend, force).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_orphan(
+    backend: State<'_, Backend>,
+    skill_name: String,
+    action: OrphanAction,
+) -> Res<ReconciliationReport> {
+    Ok(workspace::resolve_orphan(&backend, &skill_name, action).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_discovered(
+    backend: State<'_, Backend>,
+    folder_name: String,
+    action: DiscoveryAction,
+    register_as: Option<RegisterAs>,
+) -> Res<ReconciliationReport> {
+    Ok(workspace::resolve_discovered(&backend, &folder_name, action, register_as).await?)
+}
+
+// --- Git history --------------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_skill_history(
+    backend: State<'_, Backend>,
+    skill_name: String,
+    limit: Option<u32>,
+    before_sha: Option<String>,
+) -> Res<Vec<SkillCommit>> {
+    Ok(git::get_skill_history(&backend, &skill_name, limit, before_sha).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_skill_diff(
+    backend: State<'_, Backend>,
+    skill_name: String,
+    from_sha: String,
+    to_sha: Option<String>,
+) -> Res<SkillDiff> {
+    Ok(git::get_skill_diff(&backend, &skill_name, &from_sha, to_sha).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_skill_version(backend: State<'_, Backend>, skill_name: String, sha: String) -> Res<RestoreReport> {
+    Ok(git::restore_skill_version(&backend, &skill_name, &sha).await?)
 }
 
 #[tauri::command]

@@ -111,7 +111,7 @@ fn create_list_delete_round_trip() {
 
     let deleted = run(root, &["skills", "delete", "cli-skill"]);
     let report = deleted.ok();
-    assert!(report["trashPath"].as_str().unwrap().starts_with(root.join("data/trash").to_str().unwrap()));
+    assert!(report["checkpointSha"].is_string() || report["trashPath"].is_string(), "a recoverable delete: {report}");
     assert!(!root.join("skills/cli-skill").exists());
     assert!(run(root, &["skills", "list"]).ok().as_array().unwrap().is_empty());
     assert!(run(root, &["locks", "list"]).ok().as_array().unwrap().is_empty(), "no lock survives a command");
@@ -254,6 +254,13 @@ fn two_processes_racing_for_one_lock_never_both_hold_it() {
     let (a, a_summary) = finish_racer(first);
     let (b, b_summary) = waiter.join().unwrap();
 
+    eprintln!(
+        "DEBUG a={a_summary} b={b_summary} a_first={} a_last={} b_first={} b_last={}",
+        a[0].from,
+        a[a.len() - 1].to,
+        b[0].from,
+        b[b.len() - 1].to
+    );
     assert_eq!(a_summary["held"].as_u64(), Some(a.len() as u64));
     assert_eq!(b_summary["held"].as_u64(), Some(b.len() as u64));
     assert!(!a.is_empty() && !b.is_empty(), "both racers must make progress: {a_summary} {b_summary}");

@@ -45,7 +45,7 @@ async fn sigkill_during_a_thousand_writes_loses_nothing_committed() {
     let mut writer = Proc::spawn(self_exec("crash::crash_writer_child", &[("SB_CRASH_WRITER", &root)]));
     let mut committed = BTreeSet::new();
     while let Some(line) = writer.next_line() {
-        if let Some(name) = line.strip_prefix(COMMITTED) {
+        if let Some(name) = after_marker(&line, COMMITTED) {
             committed.insert(name.to_string());
             if committed.len() == KILL_AFTER {
                 writer.sigkill();

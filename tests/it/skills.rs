@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use skill_builder::clock::{ManualClock, SharedClock};
-use skill_builder::commands::{locks, skills, usage, workspace};
+use skill_builder::commands::{locks, settings, skills, usage, workspace};
 use skill_builder::events::{AppEvent, ChannelSink};
 use skill_builder::protocol::*;
 
@@ -96,8 +96,12 @@ async fn invalid_names_are_rejected_before_anything_is_created() {
     }
     let sixty_four = "a".repeat(64);
     create(&env.backend, &sixty_four).await;
-    let on_disk: Vec<_> = std::fs::read_dir(env.skills()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(on_disk, [sixty_four.as_str()]);
+    let on_disk: Vec<String> = std::fs::read_dir(env.skills())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    assert_eq!(on_disk, [sixty_four.as_str()], "only the valid skill (besides git's files)");
     assert!(!env.root().join("x").exists(), "../x must not escape the skills folder");
     assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM skills"), 1);
 }
@@ -256,8 +260,28 @@ async fn rename_onto_an_existing_skill_or_folder_moves_nothing() {
 }
 
 #[tokio::test]
+async fn delete_checkpoints_the_folder_in_git_before_removing_it() {
+    let env = Env::start().await;
+    create(&env.backend, "versioned").await;
+    std::fs::write(env.skills().join("versioned/SKILL.md"), "v1").unwrap();
+    let report = skills::delete_skill(&env.backend, "versioned", true).await.unwrap();
+    let sha = report.checkpoint_sha.expect("a checkpoint commit");
+    assert_eq!(report.trash_path, None);
+    assert!(!env.skills().join("versioned").exists());
+    let repo = git2::Repository::open(env.skills()).unwrap();
+    let commit = repo.find_commit(git2::Oid::from_str(&sha).unwrap()).unwrap();
+    let summary = commit.summary().unwrap().unwrap_or_default().to_string();
+    assert!(summary.contains("checkpoint before delete"), "{summary}");
+    let entry = commit.tree().unwrap().get_path(std::path::Path::new("versioned/SKILL.md")).unwrap();
+    assert_eq!(repo.find_blob(entry.id()).unwrap().content(), b"v1");
+}
+
+#[tokio::test]
 async fn delete_moves_the_folder_to_trash_cascades_and_keeps_usage_history() {
     let env = Env::start().await;
+    // Without automatic commits git cannot keep a checkpoint, so the folder goes to the trash.
+    let no_git: SettingsPatch = serde_json::from_value(json!({ "gitAutoCommit": false })).unwrap();
+    settings::save_settings(&env.backend, no_git).await.unwrap();
     let gone = CreateSkillRequest { tags: Some(strings(&["x", "shared"])), ..request("gone") };
     skills::create_skill(&env.backend, gone).await.unwrap();
     let kept = CreateSkillRequest { tags: Some(strings(&["y", "shared"])), ..request("kept") };
@@ -269,6 +293,7 @@ async fn delete_moves_the_folder_to_trash_cascades_and_keeps_usage_history() {
     locks::acquire_lock(&env.backend, "gone", LockPurpose::Edit).await.unwrap();
 
     let report = skills::delete_skill(&env.backend, "gone", true).await.unwrap();
+    assert_eq!(report.checkpoint_sha, None);
     let trash = std::path::PathBuf::from(report.trash_path.expect("a safety copy"));
     assert!(trash.starts_with(env.data().join("trash")), "{trash:?}");
     assert!(trash.file_name().unwrap().to_string_lossy().starts_with("gone-"));

@@ -145,14 +145,15 @@ impl Proc {
         self.lines.as_mut()?.next().map(Result::unwrap)
     }
 
-    /// Reads stdout until a line starts with `prefix`; panics if output ends first.
-    pub fn wait_for_line(&mut self, prefix: &str) -> String {
+    /// Reads stdout until a line contains `marker`; returns the line from the marker on.
+    /// Panics if output ends first.
+    pub fn wait_for_line(&mut self, marker: &str) -> String {
         while let Some(line) = self.next_line() {
-            if line.starts_with(prefix) {
-                return line;
+            if let Some(found) = after_marker(&line, marker) {
+                return format!("{marker}{found}");
             }
         }
-        panic!("the child ended without printing a line starting with {prefix:?}");
+        panic!("the child ended without printing {marker:?}");
     }
 
     /// Closes the child's stdin (the re-executed children take that as "exit cleanly").
@@ -188,6 +189,12 @@ impl Drop for Proc {
     fn drop(&mut self) {
         self.sigkill();
     }
+}
+
+/// The text after `marker` in `line`. A re-executed test binary's first line of output follows
+/// libtest's `test name ... ` on the same line, so markers are searched, not anchored.
+pub fn after_marker<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    line.find(marker).map(|at| &line[at + marker.len()..])
 }
 
 /// This test binary re-executed to run exactly one test (`module::name`), with `env` set.

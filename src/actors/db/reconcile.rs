@@ -75,7 +75,7 @@ pub(super) async fn handle(state: &DbState, msg: ReconcileMsg) {
         M::Artifacts { name, reply } => run(state, reply, move |c, _| artifacts(c, &name)).await,
         M::Register { reg, now, reply } => run(state, reply, move |c, x| register(c, x, &reg, &now)).await,
         M::Ignore { folder, now, reply } => run(state, reply, move |c, _| ignore(c, &folder, &now)).await,
-        M::RunningAgent { skill, reply } => run(state, reply, move |c, _| running_agent(c, skill.as_deref())).await,
+        M::RunningAgent { skill, reply } => run(state, reply, move |c, x| running_agent(c, x, skill.as_deref())).await,
         M::OpenRefineSession { skill, reply } => run(state, reply, move |c, _| open_refine(c, &skill)).await,
     }
 }
@@ -267,15 +267,32 @@ fn register(conn: &mut Connection, ctx: &DbCtx, reg: &Registration, now: &str) -
     super::skills::get(conn, ctx, &reg.name)
 }
 
-/// An agent run still marked running for the skill (or any skill). Housekeeping marks the runs
-/// of dead instances interrupted at every start, so what remains belongs to a live instance.
-fn running_agent(conn: &mut Connection, skill: Option<&str>) -> Result<Option<String>, AppError> {
-    Ok(conn
+/// An agent run still marked running for the skill (or any skill) by a live instance: ours, or
+/// another whose open session or lock shows it alive (runs carry no pid; a dead instance's runs
+/// stay `running` until the next start's housekeeping).
+fn running_agent(conn: &mut Connection, ctx: &DbCtx, skill: Option<&str>) -> Result<Option<String>, AppError> {
+    let running: Vec<(String, String)> = conn
         .prepare_cached(
-            "SELECT agent_id FROM agent_runs WHERE status = 'running' AND (?1 IS NULL OR skill_name = ?1) LIMIT 1",
+            "SELECT agent_id, instance_id FROM agent_runs WHERE status = 'running' AND (?1 IS NULL OR skill_name = ?1)",
         )?
-        .query_row([skill], |r| r.get(0))
-        .optional()?)
+        .query_map([skill], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (agent_id, instance_id) in running {
+        if instance_id == ctx.instance.instance_id {
+            return Ok(Some(agent_id));
+        }
+        let holder: Option<(u32, Option<i64>)> = conn
+            .prepare_cached(
+                "SELECT pid, pid_start_time FROM workflow_sessions WHERE instance_id = ?1 AND ended_at IS NULL
+                 UNION ALL SELECT pid, pid_start_time FROM skill_locks WHERE instance_id = ?1 LIMIT 1",
+            )?
+            .query_row([&instance_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if holder.is_some_and(|(pid, start)| ctx.instance.is_alive(&instance_id, pid, start)) {
+            return Ok(Some(agent_id));
+        }
+    }
+    Ok(None)
 }
 
 fn open_refine(conn: &mut Connection, skill: &str) -> Result<Option<String>, AppError> {

@@ -45,6 +45,9 @@ pub struct GitCore {
     pub clock: SharedClock,
     /// Folders that must never become a repository (the app data dir, the workspace).
     pub protected: Vec<PathBuf>,
+    /// The skills folder did not exist at the last open: the next request that finds it opens
+    /// (and initialises) the repository, so git starts with the first skill.
+    waiting_for_folder: bool,
 }
 
 impl GitCore {
@@ -56,6 +59,7 @@ impl GitCore {
             status: GitStatus::disabled(GitDisabledReason::NotConfigured, "No skills folder is configured"),
             clock,
             protected,
+            waiting_for_folder: false,
         }
     }
 
@@ -67,6 +71,16 @@ impl GitCore {
             self.status = GitStatus::disabled(GitDisabledReason::NotConfigured, "No skills folder is configured");
             return;
         };
+        self.waiting_for_folder = !root.is_dir();
+        if self.waiting_for_folder {
+            let message = format!("The skills folder {} does not exist yet", root.display());
+            self.status = GitStatus {
+                path: Some(root.display().to_string()),
+                notice,
+                ..GitStatus::disabled(GitDisabledReason::NotConfigured, message)
+            };
+            return;
+        }
         match self.open_repo(&root) {
             Ok(repo) => {
                 self.status = GitStatus {
@@ -90,11 +104,12 @@ impl GitCore {
     /// current files recorded) and refreshing the merge/rebase/detached state.
     pub fn ensure(&mut self) -> Result<&Repository, AppError> {
         let root = self.root.clone();
-        let vanished = match (&self.repo, &root) {
+        let reopen = match (&self.repo, &root) {
             (Some(_), Some(root)) => !root.join(".git").exists(),
-            _ => true,
+            (None, Some(root)) => self.waiting_for_folder && root.is_dir(),
+            _ => false,
         };
-        if vanished && root.is_some() {
+        if reopen {
             if self.repo.is_some() {
                 tracing::warn!("the skills folder's .git disappeared; opening it again");
             }

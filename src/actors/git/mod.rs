@@ -13,10 +13,12 @@ mod restore;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 
+pub use self::commit::{EVENT_TRAILER, RENAMED_TRAILER, SKILL_TRAILER};
 use self::core::GitCore;
 pub use self::core::GitSettings;
 pub use self::ops::parse_sha;
@@ -128,11 +130,15 @@ pub struct GitArgs {
     pub protected: Vec<PathBuf>,
 }
 
+type Published = Arc<Mutex<Option<GitStatus>>>;
+
 pub struct GitActor;
 
 /// The core, or `None` while it is out on the blocking thread (or was lost to a panic there).
 pub struct GitActorState {
     core: Option<GitCore>,
+    /// The status after the last request, readable without waiting for a busy actor.
+    published: Published,
     clock: SharedClock,
     protected: Vec<PathBuf>,
     root: Option<PathBuf>,
@@ -154,12 +160,17 @@ impl GitActorState {
 impl Actor for GitActor {
     type Msg = GitMsg;
     type State = GitActorState;
-    type Arguments = GitArgs;
+    type Arguments = (GitArgs, Published);
 
-    async fn pre_start(&self, _me: ActorRef<GitMsg>, args: GitArgs) -> Result<GitActorState, ActorProcessingErr> {
+    async fn pre_start(
+        &self,
+        _me: ActorRef<GitMsg>,
+        (args, published): (GitArgs, Published),
+    ) -> Result<GitActorState, ActorProcessingErr> {
         let core = GitCore::new(args.clock.clone(), args.protected.clone());
         Ok(GitActorState {
             core: Some(core),
+            published,
             clock: args.clock,
             protected: args.protected,
             root: None,
@@ -219,6 +230,9 @@ where
     .await;
     let result = match outcome {
         Ok((core, result)) => {
+            if let Ok(mut published) = state.published.lock() {
+                *published = Some(core.status.clone());
+            }
             state.core = Some(core);
             result
         }
@@ -239,13 +253,21 @@ where
 
 /// The typed handle commands and other actors use to reach the [`GitActor`].
 #[derive(Clone)]
-pub struct GitHandle(ActorRef<GitMsg>);
+pub struct GitHandle(ActorRef<GitMsg>, Published);
 
 impl GitHandle {
     pub async fn start(args: GitArgs) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
-        let (actor, join) =
-            Actor::spawn(None, GitActor, args).await.map_err(|e| AppError::Internal(format!("git actor: {e}")))?;
-        Ok((GitHandle(actor), join))
+        let published: Published = Arc::new(Mutex::new(None));
+        let (actor, join) = Actor::spawn(None, GitActor, (args, published.clone()))
+            .await
+            .map_err(|e| AppError::Internal(format!("git actor: {e}")))?;
+        Ok((GitHandle(actor, published), join))
+    }
+
+    /// The status as of the last git request, without waiting (a restore or an initial commit
+    /// may keep the actor busy); `None` before the repository was first opened.
+    pub fn last_status(&self) -> Option<GitStatus> {
+        self.1.lock().ok().and_then(|s| s.clone())
     }
 
     async fn ask<T: Send + 'static>(&self, op: &str, msg: impl FnOnce(Reply<T>) -> GitMsg) -> Result<T, AppError> {

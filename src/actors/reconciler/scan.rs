@@ -99,7 +99,9 @@ pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> 
     std::thread::scope(|scope| {
         let workers: Vec<_> = folders
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|f| detect_one(root, f.clone(), cache)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|f| detect_one(root, f.clone(), cache)).collect::<Vec<_>>())
+            })
             .collect();
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     })
@@ -133,9 +135,10 @@ pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detect
             },
         };
     }
-    files.has_generated_files = generated.iter().zip(&generated_metas).any(|(path, meta)| {
-        meta.as_ref().is_some_and(|m| m.is_dir()) && !crate::folders::is_empty_tree(path)
-    });
+    files.has_generated_files = generated
+        .iter()
+        .zip(&generated_metas)
+        .any(|(path, meta)| meta.as_ref().is_some_and(|m| m.is_dir()) && !crate::folders::is_empty_tree(path));
     let detection = detect::detect(&files);
     Detected { folder, detection, fingerprint, fresh: true }
 }

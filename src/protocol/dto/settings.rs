@@ -131,9 +131,11 @@ impl std::fmt::Debug for SecretUpdate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SettingsPatch {
+    /// A new skills folder: a bare path (adopt) or `{path, mode: "adopt" | "copy"}`; `null`
+    /// returns to the default `~/.vibedata` (backend.md §6.6).
     #[serde(deserialize_with = "super::skills::patch_field")]
-    #[specta(type = Option<String>)]
-    pub skills_path: Patch<String>,
+    #[specta(type = Option<super::skills_path::SkillsPathUpdate>)]
+    pub skills_path: Patch<super::skills_path::SkillsPathUpdate>,
     pub preferred_model: Option<String>,
     pub log_level: Option<LogLevel>,
     pub extended_thinking: Option<bool>,
@@ -196,6 +198,10 @@ pub struct AppSettingsView {
     pub data_dir: String,
     pub workspace_path: String,
     pub log_file_path: String,
+    /// The skills folder's repository (backend.md §6.1).
+    pub git_status: Option<super::git::GitStatus>,
+    /// What `save_settings` did to change the skills folder; `None` otherwise.
+    pub skills_path_migration: Option<super::skills_path::SkillsPathMigration>,
 }
 
 /// Outcome of `test_api_key`.
@@ -231,7 +237,7 @@ impl AppSettings {
         use crate::protocol::AppError;
         let mut next = self.clone();
         if let Some(path) = &patch.skills_path {
-            next.skills_path = match path.as_deref().map(str::trim) {
+            next.skills_path = match path.as_ref().map(|p| p.path().trim()) {
                 None | Some("") => None,
                 Some(p) if std::path::Path::new(p).is_absolute() => Some(p.trim_end_matches('/').to_string()),
                 Some(_) => return Err(AppError::invalid("skillsPath", "must be an absolute path")),

@@ -137,10 +137,12 @@ pub struct CreateSkillRequest {
     pub disable_model_invocation: Option<bool>,
 }
 
-/// What `delete_skill` removed, and where the safety copy went.
+/// What `delete_skill` removed, and where its content can be found again: the git checkpoint
+/// commit, or the safety copy in the app's trash when git could not keep it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteSkillReport {
+    pub checkpoint_sha: Option<String>,
     pub trash_path: Option<String>,
     pub removed: Vec<String>,
 }

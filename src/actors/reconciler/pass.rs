@@ -1,0 +1,192 @@
+//! One reconciliation pass (backend.md §4.2): housekeeping, the database snapshot, the disk scan
+//! (blocking), the verdicts, their automatic fixes in short per-skill transactions, and the
+//! queued git commit of outside changes. Only rows without progress and empty folder trees are
+//! cleaned on their own; everything else lands in the report and waits for the user.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::judge::{Verdict, classify_discovery, judge_skill};
+use super::scan::{self, Detected, DetectionCache, TopEntry};
+use super::{ReconcilerArgs, ReconcilerState};
+use crate::actors::db::DbSnapshot;
+use crate::detect::Detection;
+use crate::folders;
+use crate::protocol::{AppError, Discovery, ReconciliationReport, ReportStatus};
+
+/// What the blocking disk scan found.
+pub struct DiskFindings {
+    pub top: HashMap<String, TopEntry>,
+    pub detections: HashMap<String, Detection>,
+    pub discoveries: Vec<Discovery>,
+    /// Empty folder trees without a row, removed.
+    pub cleaned: Vec<String>,
+}
+
+/// The skills folder to reconcile: `--skills-path`, else the setting, else `~/.vibedata` when it
+/// exists. `None` (with a reason) when there is nothing to compare.
+pub async fn skills_root(args: &ReconcilerArgs) -> Result<Result<PathBuf, String>, AppError> {
+    let configured = match &args.skills_path_override {
+        Some(path) => Some(path.clone()),
+        None => args.db.settings().await?.skills_path.map(PathBuf::from),
+    };
+    let root = match configured {
+        Some(path) => path,
+        None => match crate::config::default_skills_path() {
+            Ok(path) if path.is_dir() => path,
+            _ => return Ok(Err("no skills folder is configured".into())),
+        },
+    };
+    if !root.is_dir() {
+        return Ok(Err(format!("the skills folder {} is missing or unreachable", root.display())));
+    }
+    Ok(Ok(root))
+}
+
+/// Runs a pass over every skill, or over one folder when `only` is given.
+pub async fn run(
+    args: &ReconcilerArgs,
+    state: &mut ReconcilerState,
+    only: Option<&str>,
+) -> Result<ReconciliationReport, AppError> {
+    let ran_at = args.clock.now_str();
+    let housekeeping = args.db.housekeeping().await?;
+    let root = match skills_root(args).await? {
+        Ok(root) => root,
+        Err(reason) => return Ok(ReconciliationReport::skipped(reason, ran_at)),
+    };
+    let snapshot = args.db.reconcile_snapshot().await?;
+    let cache = std::mem::take(&mut state.cache);
+    let cache_file = state.cache_file.clone();
+    let job_root = root.clone();
+    let job_snapshot = snapshot.clone();
+    let job_only = only.map(str::to_string);
+    let (findings, cache) = tokio::task::spawn_blocking(move || {
+        let mut cache = cache;
+        let findings = scan_disk(&job_root, &job_snapshot, &mut cache, job_only.as_deref(), &cache_file);
+        (findings, cache)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("reconciliation scan: {e}")))?;
+    state.cache = cache;
+    let findings = findings.map_err(|e| AppError::io(&root, e))?;
+
+    let mut report = ReconciliationReport::skipped("", ran_at);
+    report.status = ReportStatus::Completed;
+    report.reason = None;
+    report.reclaimed_locks = housekeeping.reclaimed_locks;
+    report.discoveries = findings.discoveries;
+    report.auto_cleaned = u32::try_from(findings.cleaned.len()).unwrap_or(u32::MAX);
+    for folder in &findings.cleaned {
+        report.notifications.push(format!("{folder}: removed an empty folder tree"));
+    }
+    let mut known_on_disk = BTreeSet::new();
+    for record in snapshot.skills.iter().filter(|r| only.is_none_or(|o| o == r.name || o == r.folder)) {
+        if snapshot.in_use_elsewhere.contains(&record.name) {
+            report.skipped_in_use.push(record.name.clone());
+            continue;
+        }
+        if findings.top.get(&record.folder) == Some(&TopEntry::Symlink) {
+            report.notifications.push(format!("{}: the folder is a symbolic link; it was not followed", record.name));
+            continue;
+        }
+        let detection = findings.detections.get(&record.folder);
+        if findings.top.contains_key(&record.folder) && detection.is_none() {
+            continue;
+        }
+        if detection.is_some() {
+            known_on_disk.insert(record.folder.clone());
+        }
+        let judgement = judge_skill(record, detection);
+        report.notifications.extend(judgement.notes);
+        match judgement.verdict {
+            Verdict::Fine => {}
+            Verdict::AutoClean => match args.db.delete_skill(&record.name).await {
+                Ok(()) => {
+                    report.auto_cleaned += 1;
+                    report
+                        .notifications
+                        .push(format!("{}: removed a library entry that had no folder and no progress", record.name));
+                }
+                Err(err) => tracing::warn!(%err, skill = %record.name, "could not remove an empty library entry"),
+            },
+            Verdict::Advance { expected, steps } => {
+                match args.db.set_steps(&record.name, Some(expected), steps).await {
+                    Ok(true) => report.auto_fixed += 1,
+                    Ok(false) => {
+                        report.notifications.push(format!("{}: changed meanwhile; left as it is", record.name))
+                    }
+                    Err(err) => tracing::warn!(%err, skill = %record.name, "could not advance the workflow"),
+                }
+            }
+            Verdict::Orphan(orphan) => report.orphans.push(orphan),
+        }
+    }
+    if !known_on_disk.is_empty() {
+        args.git.record_external(known_on_disk);
+    }
+    Ok(report)
+}
+
+/// The blocking part: lists the top level, detects every claimed folder (cached), classifies
+/// and cleans unclaimed ones, and saves the cache when it changed.
+fn scan_disk(
+    root: &Path,
+    snapshot: &DbSnapshot,
+    cache: &mut DetectionCache,
+    only: Option<&str>,
+    cache_file: &Path,
+) -> std::io::Result<DiskFindings> {
+    let mut top = scan::list_top(root)?;
+    if let Some(only) = only {
+        top.retain(|name, _| name == only || snapshot.skills.iter().any(|s| s.folder == *name && s.name == only));
+    }
+    let claimed: HashMap<&str, &str> = snapshot.skills.iter().map(|s| (s.folder.as_str(), s.name.as_str())).collect();
+    let mut to_detect = Vec::new();
+    let mut unclaimed = Vec::new();
+    for (name, entry) in &top {
+        match (claimed.get(name.as_str()), entry) {
+            (Some(skill), TopEntry::Dir) if !snapshot.in_use_elsewhere.iter().any(|s| s == skill) => {
+                to_detect.push(name.clone());
+            }
+            (None, TopEntry::Dir) if !snapshot.ignored.contains(name) => unclaimed.push(name.clone()),
+            _ => {}
+        }
+    }
+    let detected: Vec<Detected> = scan::detect_all(root, to_detect, cache);
+    if scan::remember(cache, &detected) && only.is_none() {
+        cache.retain(|folder| claimed.contains_key(folder));
+        cache.save(cache_file);
+    }
+    let detections = detected.into_iter().map(|d| (d.folder, d.detection)).collect();
+    let mut discoveries = Vec::new();
+    let mut cleaned = Vec::new();
+    unclaimed.sort();
+    for folder in unclaimed {
+        let path = root.join(&folder);
+        if folders::is_empty_tree(&path) {
+            if folders::remove_empty_tree(&path) {
+                cleaned.push(folder);
+            }
+            continue;
+        }
+        let detected = scan::detect_one(root, folder.clone(), &DetectionCache::default());
+        discoveries.push(classify_discovery(&folder, &detected.detection));
+    }
+    Ok(DiskFindings { top, detections, discoveries, cleaned })
+}
+
+/// Re-judges one folder and splices the result into `latest`.
+pub fn merge_one(latest: &mut ReconciliationReport, fresh: ReconciliationReport, name: &str) {
+    latest.orphans.retain(|o| o.skill_name != name);
+    latest.discoveries.retain(|d| d.folder != name);
+    latest.skipped_in_use.retain(|s| s != name);
+    latest.orphans.extend(fresh.orphans);
+    latest.orphans.sort_by(|a, b| a.skill_name.cmp(&b.skill_name));
+    latest.discoveries.extend(fresh.discoveries);
+    latest.discoveries.sort_by(|a, b| a.folder.cmp(&b.folder));
+    latest.skipped_in_use.extend(fresh.skipped_in_use);
+    latest.notifications.extend(fresh.notifications);
+    latest.auto_fixed += fresh.auto_fixed;
+    latest.auto_cleaned += fresh.auto_cleaned;
+}
