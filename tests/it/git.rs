@@ -293,7 +293,7 @@ async fn detached_head_and_merges_skip_auto_commits_refuse_restore_and_keep_hist
     assert_eq!(std::fs::read_to_string(env.skills().join("skill/SKILL.md")).unwrap(), "v2 while detached");
     let status = b.git().status().await.unwrap();
     assert_eq!(status.repo_state.as_deref(), Some("detached_head"));
-    assert!(status.notice.unwrap().contains("detached_head"));
+    assert!(status.notice.unwrap().contains("detached"));
     let err = error(git::restore_skill_version(b, "skill", &v1).await);
     assert_eq!(wire(err)["details"]["reason"], "repo_state");
     assert_eq!(git::get_skill_history(b, "skill", None, None).await.unwrap()[0].sha, v1, "history still works");

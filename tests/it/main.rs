@@ -16,4 +16,5 @@ mod reconcile;
 mod settings;
 mod skills;
 mod support;
+mod tidy;
 mod usage;

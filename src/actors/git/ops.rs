@@ -59,7 +59,7 @@ impl GitCore {
             };
         }
         if let Some(state) = self.status.repo_state.clone() {
-            let message = format!("the skills folder's repository has a {state} in progress; finish it first");
+            let message = describe_state(&state);
             return match req.kind {
                 CommitKind::Explicit => Err(AppError::Conflict { reason: "repo_state", message }),
                 _ => self.skip(req.kind, message),
@@ -141,12 +141,7 @@ impl GitCore {
         self.ensure()?;
         let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
         if let Some(state) = &self.status.repo_state {
-            return Err(AppError::Conflict {
-                reason: "repo_state",
-                message: format!(
-                    "The skills folder's repository has a {state} in progress; finish it before restoring"
-                ),
-            });
+            return Err(AppError::Conflict { reason: "repo_state", message: describe_state(state) });
         }
         let target = resolve(repo, sha)?;
         let signature = self.signature(repo)?;
@@ -169,6 +164,16 @@ impl GitCore {
             CommitOutcome::Committed { sha, .. } => Ok(Some(sha)),
             _ => Ok(None),
         }
+    }
+}
+
+/// What the user has to do before Skill Builder may commit again.
+fn describe_state(state: &str) -> String {
+    match state {
+        "detached_head" => "HEAD of the skills folder's repository is detached; check out a branch so Skill \
+                            Builder can commit again"
+            .to_string(),
+        other => format!("A {other} is in progress in the skills folder's repository; finish or abort it first"),
     }
 }
 
