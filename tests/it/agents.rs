@@ -374,6 +374,10 @@ async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() 
     unsafe { std::env::set_var("SKILL_BUILDER_ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}")) };
     unsafe { std::env::set_var("SKILL_BUILDER_CLAUDE_MAX_RETRIES", "0") };
     let mut h = harness(AgentTimings::default(), None).await;
+    // The most verbose file log this process can write, so the scan below covers it too.
+    let logs = h.backend.paths().logs.clone();
+    let log_control = skill_builder::telemetry::init(&logs, None).unwrap();
+    log_control.set_level(LogLevel::Trace).unwrap();
     let secret = "sk-ant-api03-TESTSECRET-0123456789abcdef";
     let patch: SettingsPatch =
         serde_json::from_value(serde_json::json!({ "anthropicApiKey": { "set": secret } })).unwrap();
@@ -402,7 +406,9 @@ async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() 
     assert_eq!(runs[0].status, "success");
     assert!(runs[0].input_tokens > 0 && runs[0].model.starts_with("claude-"), "{:?}", runs[0]);
 
+    drop(log_control);
     let written = files_under(&data_dir);
+    assert!(written.iter().any(|p| p.starts_with(&logs)), "a log file was written");
     assert!(written.iter().any(|p| p.extension().is_some_and(|e| e == "jsonl")), "a transcript was written");
     for file in written.iter().filter(|p| !p.to_string_lossy().contains("skill-builder.db")) {
         let bytes = std::fs::read(file).unwrap();
