@@ -44,6 +44,13 @@ export const commands = {
 	getWorkspacePath: () => typedError<string, CommandError_Serialize>(__TAURI_INVOKE("get_workspace_path")),
 	createWorkflowSession: (skillName: string, kind: SessionKind) => typedError<WorkflowSessionInfo, CommandError_Serialize>(__TAURI_INVOKE("create_workflow_session", { skillName, kind })),
 	endWorkflowSession: (sessionId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("end_workflow_session", { sessionId })),
+	clearWorkspace: () => typedError<ClearWorkspaceReport, CommandError_Serialize>(__TAURI_INVOKE("clear_workspace")),
+	reconcileStartup: (force: boolean) => typedError<ReconciliationReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reconcile_startup", { force })),
+	resolveOrphan: (skillName: string, action: OrphanAction) => typedError<ReconciliationReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("resolve_orphan", { skillName, action })),
+	resolveDiscovered: (folderName: string, action: DiscoveryAction, registerAs: RegisterAs | null) => typedError<ReconciliationReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("resolve_discovered", { folderName, action, registerAs })),
+	getSkillHistory: (skillName: string, limit: number | null, beforeSha: string | null) => typedError<SkillCommit_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("get_skill_history", { skillName, limit, beforeSha })),
+	getSkillDiff: (skillName: string, fromSha: string, toSha: string | null) => typedError<SkillDiff_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_skill_diff", { skillName, fromSha, toSha })),
+	restoreSkillVersion: (skillName: string, sha: string) => typedError<RestoreReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("restore_skill_version", { skillName, sha })),
 	checkNode: () => typedError<NodeStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("check_node")),
 	checkStartupDeps: () => typedError<StartupDeps_Serialize, CommandError_Serialize>(__TAURI_INVOKE("check_startup_deps")),
 	startAgent: (request: StartAgentRequest) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_agent", { request })),
@@ -201,6 +208,10 @@ export type AppSettingsView_Deserialize = {
 	dataDir: string,
 	workspacePath: string,
 	logFilePath: string,
+	/**  The skills folder's repository (backend.md §6.1). */
+	gitStatus?: GitStatus_Deserialize | null,
+	/**  What `save_settings` did to change the skills folder; `None` otherwise. */
+	skillsPathMigration?: SkillsPathMigration_Deserialize | null,
 };
 
 /**  `get_settings`: stored settings, secret status and the read-only paths. */
@@ -211,6 +222,10 @@ export type AppSettingsView_Serialize = {
 	dataDir: string,
 	workspacePath: string,
 	logFilePath: string,
+	/**  The skills folder's repository (backend.md §6.1). */
+	gitStatus: GitStatus_Serialize | null,
+	/**  What `save_settings` did to change the skills folder; `None` otherwise. */
+	skillsPathMigration: SkillsPathMigration_Serialize | null,
 };
 
 /**
@@ -285,6 +300,13 @@ export type AppSettings_Serialize = {
 	githubRawBaseUrl: string,
 };
 
+/**  `clear_workspace`: what was rewritten, removed and deliberately kept. */
+export type ClearWorkspaceReport = {
+	updated: string[],
+	removed: string[],
+	kept: string[],
+};
+
 /**  The wire form of [`AppError`]: what the UI receives and what `--json` prints. */
 export type CommandError = CommandError_Serialize | CommandError_Deserialize;
 
@@ -339,17 +361,28 @@ export type CreateSkillRequest_Serialize = {
 	disableModelInvocation: boolean | null,
 };
 
-/**  What `delete_skill` removed, and where the safety copy went. */
+/**
+ *  What `delete_skill` removed, and where its content can be found again: the git checkpoint
+ *  commit, or the safety copy in the app's trash when git could not keep it.
+ */
 export type DeleteSkillReport = DeleteSkillReport_Serialize | DeleteSkillReport_Deserialize;
 
-/**  What `delete_skill` removed, and where the safety copy went. */
+/**
+ *  What `delete_skill` removed, and where its content can be found again: the git checkpoint
+ *  commit, or the safety copy in the app's trash when git could not keep it.
+ */
 export type DeleteSkillReport_Deserialize = {
+	checkpointSha?: string | null,
 	trashPath?: string | null,
 	removed: string[],
 };
 
-/**  What `delete_skill` removed, and where the safety copy went. */
+/**
+ *  What `delete_skill` removed, and where its content can be found again: the git checkpoint
+ *  commit, or the safety copy in the app's trash when git could not keep it.
+ */
 export type DeleteSkillReport_Serialize = {
+	checkpointSha: string | null,
 	trashPath: string | null,
 	removed: string[],
 };
@@ -379,8 +412,108 @@ export type DepStatus_Serialize = {
 	fixHint: string | null,
 };
 
+/**  Totals over every file of a diff. */
+export type DiffStats = {
+	filesChanged: number,
+	additions: number,
+	deletions: number,
+};
+
+/**  A top-level folder of the skills folder that no library row claims. */
+export type Discovery = Discovery_Serialize | Discovery_Deserialize;
+
+/**  What `resolve_discovered` can do. */
+export type DiscoveryAction = 
+/**  Add the folder to the library and commit it. */
+"register" | 
+/**  Add the folder to the ignore list; it is not reported again. */
+"ignore" | 
+/**  Checkpoint, then remove the folder. */
+"delete";
+
+/**  How a folder without a library row looks (backend.md §4.2 pass 2). */
+export type DiscoveryKind = 
+/**  `SKILL.md` plus valid research and decisions artifacts: built by Skill Builder. */
+"built" | 
+/**  `SKILL.md` without them (e.g. written by hand or by another tool). */
+"imported" | 
+/**  Workflow artifacts without a `SKILL.md`. */
+"partial_build" | 
+/**  The folder name is not a valid skill name. */
+"invalid_name" | 
+/**  Files, but neither a `SKILL.md` nor workflow artifacts. */
+"unrecognized";
+
+/**  A top-level folder of the skills folder that no library row claims. */
+export type Discovery_Deserialize = {
+	folder: string,
+	kind: DiscoveryKind,
+	detectedStep?: number | null,
+	/**  `name:` of the SKILL.md frontmatter, when there is one. */
+	frontmatterName?: string | null,
+	warnings: string[],
+	actions: DiscoveryAction[],
+};
+
+/**  A top-level folder of the skills folder that no library row claims. */
+export type Discovery_Serialize = {
+	folder: string,
+	kind: DiscoveryKind,
+	detectedStep: number | null,
+	/**  `name:` of the SKILL.md frontmatter, when there is one. */
+	frontmatterName: string | null,
+	warnings: string[],
+	actions: DiscoveryAction[],
+};
+
+/**  A rendered Markdown view edited outside the app. */
+export type EditedView = {
+	skillName: string,
+	path: string,
+};
+
 /**  Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it. */
 export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
+
+/**  How a file changed between the two sides of a diff. */
+export type FileChangeKind = "added" | "modified" | "deleted" | "renamed";
+
+/**  One file of a [`SkillDiff`]. Paths are relative to the skill folder. */
+export type FileDiff = FileDiff_Serialize | FileDiff_Deserialize;
+
+/**  One file of a [`SkillDiff`]. Paths are relative to the skill folder. */
+export type FileDiff_Deserialize = {
+	path: string,
+	oldPath?: string | null,
+	status: FileChangeKind,
+	binary: boolean,
+	additions: number,
+	deletions: number,
+	/**  Unified diff text of this file; `None` for binary or truncated files. */
+	patch?: string | null,
+	/**  UTF-8 text of each side, at most 1 MB; `None` for binary files or an absent side. */
+	oldContent?: string | null,
+	newContent?: string | null,
+	/**  A side was over 1 MB: its content is cut and no patch is given. */
+	truncated: boolean,
+};
+
+/**  One file of a [`SkillDiff`]. Paths are relative to the skill folder. */
+export type FileDiff_Serialize = {
+	path: string,
+	oldPath: string | null,
+	status: FileChangeKind,
+	binary: boolean,
+	additions: number,
+	deletions: number,
+	/**  Unified diff text of this file; `None` for binary or truncated files. */
+	patch: string | null,
+	/**  UTF-8 text of each side, at most 1 MB; `None` for binary files or an absent side. */
+	oldContent: string | null,
+	newContent: string | null,
+	/**  A side was over 1 MB: its content is cut and no patch is given. */
+	truncated: boolean,
+};
 
 /**  One entry of a skill folder listing. */
 export type FileEntry = FileEntry_Serialize | FileEntry_Deserialize;
@@ -417,6 +550,49 @@ export type FileRoot =
 "workspace" | 
 /**  The app's temp folder (attachments). */
 "temp";
+
+/**  Why git is disabled (backend.md §6.1). */
+export type GitDisabledReason = "not_configured" | "inside_other_repo" | "open_failed" | "user_disabled";
+
+/**  Whether the skills folder's repository can be used. */
+export type GitReadiness = "ready" | "disabled";
+
+/**  The repository state shown in Settings and the startup checks. */
+export type GitStatus = GitStatus_Serialize | GitStatus_Deserialize;
+
+/**  The repository state shown in Settings and the startup checks. */
+export type GitStatus_Deserialize = {
+	state: GitReadiness,
+	reason?: GitDisabledReason | null,
+	/**  A human explanation of a disabled state (the libgit2 message for `open_failed`). */
+	message?: string | null,
+	/**
+	 *  Set while a merge, rebase, cherry-pick… is in progress or HEAD is detached; automatic
+	 *  commits are skipped until the user finishes it. History and diff still work.
+	 */
+	repoState?: string | null,
+	/**  The repository's work tree (the skills folder). */
+	path?: string | null,
+	/**  The last automatic commit that was skipped or failed, for the UI to show. */
+	notice?: string | null,
+};
+
+/**  The repository state shown in Settings and the startup checks. */
+export type GitStatus_Serialize = {
+	state: GitReadiness,
+	reason: GitDisabledReason | null,
+	/**  A human explanation of a disabled state (the libgit2 message for `open_failed`). */
+	message: string | null,
+	/**
+	 *  Set while a merge, rebase, cherry-pick… is in progress or HEAD is detached; automatic
+	 *  commits are skipped until the user finishes it. History and diff still work.
+	 */
+	repoState: string | null,
+	/**  The repository's work tree (the skills folder). */
+	path: string | null,
+	/**  The last automatic commit that was skipped or failed, for the UI to show. */
+	notice: string | null,
+};
 
 /**  One entry of `get_installed_skill_names`. */
 export type InstalledSkillName = {
@@ -494,14 +670,145 @@ export type NodeStatus_Serialize = {
 	error: string | null,
 };
 
+/**  A library row without a matching folder (or without the outputs it claims). */
+export type Orphan = Orphan_Serialize | Orphan_Deserialize;
+
+/**  What `resolve_orphan` can do (backend.md §4.4). */
+export type OrphanAction = 
+/**  Dismiss for this run; reported again next time if still true. */
+"keep" | 
+/**  Set the workflow statuses from what is on disk. Touches no file. */
+"reset_to_detected" | 
+/**  Write the stored artifact snapshots of missing files back; never overwrites a file. */
+"restore_artifacts" | 
+/**  Marketplace only: download the recorded commit again. */
+"reimport" | 
+/**  Forget the skill; its files (if any) stay. */
+"delete_record" | 
+/**  Checkpoint, then delete the row, the skill folder and its workspace scratch folder. */
+"delete_all";
+
+/**  Why a library row does not match its folder. */
+export type OrphanKind = 
+/**  The skill's folder is gone. */
+"folder_missing" | 
+/**  The database says steps are completed whose outputs are missing or invalid on disk. */
+"outputs_missing" | 
+/**  A marketplace or imported skill whose folder exists but has no `SKILL.md`. */
+"skill_md_missing";
+
+/**  A library row without a matching folder (or without the outputs it claims). */
+export type Orphan_Deserialize = {
+	skillName: string,
+	source: SkillSource,
+	kind: OrphanKind,
+	/**  Skill-relative paths that are missing or invalid. */
+	missing: string[],
+	/**  The highest workflow step whose outputs are complete on disk. */
+	detectedStep?: number | null,
+	/**  Stored artifact snapshots exist for at least one missing file. */
+	restorable: boolean,
+	actions: OrphanAction[],
+};
+
+/**  A library row without a matching folder (or without the outputs it claims). */
+export type Orphan_Serialize = {
+	skillName: string,
+	source: SkillSource,
+	kind: OrphanKind,
+	/**  Skill-relative paths that are missing or invalid. */
+	missing: string[],
+	/**  The highest workflow step whose outputs are complete on disk. */
+	detectedStep: number | null,
+	/**  Stored artifact snapshots exist for at least one missing file. */
+	restorable: boolean,
+	actions: OrphanAction[],
+};
+
+/**  The result of a reconciliation pass (backend.md §4.5), also the `reconciliation-finished` payload. */
+export type ReconciliationReport = ReconciliationReport_Serialize | ReconciliationReport_Deserialize;
+
+/**  The result of a reconciliation pass (backend.md §4.5), also the `reconciliation-finished` payload. */
+export type ReconciliationReport_Deserialize = {
+	status: ReportStatus,
+	reason?: string | null,
+	ranAt: string,
+	orphans: Orphan_Deserialize[],
+	discoveries: Discovery_Deserialize[],
+	unsavedRefineSessions: UnsavedRefineSession[],
+	editedViews: EditedView[],
+	/**  Things changed automatically or worth knowing (steps advanced, partial outputs kept…). */
+	notifications: string[],
+	/**  Skills whose workflow state was advanced to match the files on disk. */
+	autoFixed: number,
+	/**  Empty leftovers removed: rows with no folder and no progress, empty folder trees. */
+	autoCleaned: number,
+	/**  Skills skipped because another live instance has them open. */
+	skippedInUse: string[],
+	reclaimedLocks: number,
+	/**  Transcripts older than the retention period removed before this pass. */
+	prunedTranscripts: number,
+};
+
+/**  The result of a reconciliation pass (backend.md §4.5), also the `reconciliation-finished` payload. */
+export type ReconciliationReport_Serialize = {
+	status: ReportStatus,
+	reason: string | null,
+	ranAt: string,
+	orphans: Orphan_Serialize[],
+	discoveries: Discovery_Serialize[],
+	unsavedRefineSessions: UnsavedRefineSession[],
+	editedViews: EditedView[],
+	/**  Things changed automatically or worth knowing (steps advanced, partial outputs kept…). */
+	notifications: string[],
+	/**  Skills whose workflow state was advanced to match the files on disk. */
+	autoFixed: number,
+	/**  Empty leftovers removed: rows with no folder and no progress, empty folder trees. */
+	autoCleaned: number,
+	/**  Skills skipped because another live instance has them open. */
+	skippedInUse: string[],
+	reclaimedLocks: number,
+	/**  Transcripts older than the retention period removed before this pass. */
+	prunedTranscripts: number,
+};
+
+/**  The library a discovered folder is registered into. */
+export type RegisterAs = "skill-builder" | "imported";
+
 /**  Which registry an installed name belongs to. */
 export type Registry = "library" | "workspace";
+
+/**  Whether a reconciliation pass ran. */
+export type ReportStatus = "completed" | 
+/**  The skills folder is not configured or not reachable; nothing was compared. */
+"skipped";
 
 /**  What `reset_usage` hid; nothing is deleted. */
 export type ResetUsageReport = {
 	runs: number,
 	sessions: number,
 	marker: string,
+};
+
+/**  `restore_skill_version`: the checkpoint that makes the restore undoable, and the new commit. */
+export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
+
+/**  `restore_skill_version`: the checkpoint that makes the restore undoable, and the new commit. */
+export type RestoreReport_Deserialize = {
+	/**  The commit holding the state before the restore (`None` if the folder was never committed). */
+	checkpointSha?: string | null,
+	restoredFrom: string,
+	/**  `None` when the folder already matched the target. */
+	commitSha?: string | null,
+};
+
+/**  `restore_skill_version`: the checkpoint that makes the restore undoable, and the new commit. */
+export type RestoreReport_Serialize = {
+	/**  The commit holding the state before the restore (`None` if the folder was never committed). */
+	checkpointSha: string | null,
+	restoredFrom: string,
+	/**  `None` when the folder already matched the target. */
+	commitSha: string | null,
 };
 
 /**  Whether a secret is stored, without its value. */
@@ -542,7 +849,11 @@ export type SettingsPatch = SettingsPatch_Serialize | SettingsPatch_Deserialize;
  *  GitHub identity fields are written only by the sign-in flow and cannot be patched.
  */
 export type SettingsPatch_Deserialize = {
-	skillsPath?: string | null,
+	/**
+	 *  A new skills folder: a bare path (adopt) or `{path, mode: "adopt" | "copy"}`; `null`
+	 *  returns to the default `~/.vibedata` (backend.md §6.6).
+	 */
+	skillsPath?: SkillsPathUpdate_Deserialize | null,
 	preferredModel?: string | null,
 	logLevel?: LogLevel | null,
 	extendedThinking?: boolean | null,
@@ -575,7 +886,11 @@ export type SettingsPatch_Deserialize = {
  *  GitHub identity fields are written only by the sign-in flow and cannot be patched.
  */
 export type SettingsPatch_Serialize = {
-	skillsPath: string | null,
+	/**
+	 *  A new skills folder: a bare path (adopt) or `{path, mode: "adopt" | "copy"}`; `null`
+	 *  returns to the default `~/.vibedata` (backend.md §6.6).
+	 */
+	skillsPath: SkillsPathUpdate_Serialize | null,
 	preferredModel: string | null,
 	logLevel: LogLevel | null,
 	extendedThinking: boolean | null,
@@ -603,6 +918,62 @@ export type SettingsPatch_Serialize = {
 	anthropicApiKey: SecretUpdate | null,
 };
 
+/**  One commit that touched a skill's folder. */
+export type SkillCommit = SkillCommit_Serialize | SkillCommit_Deserialize;
+
+/**  One commit that touched a skill's folder. */
+export type SkillCommit_Deserialize = {
+	sha: string,
+	/**  The first 8 hex digits, as commit messages quote them. */
+	shortSha: string,
+	summary: string,
+	/**  The message after its summary line, trailers included. */
+	body: string,
+	authorName: string,
+	authorEmail: string,
+	/**  Commit time, RFC 3339 UTC with milliseconds. */
+	timestamp: string,
+	/**  The `Skill-Builder-Event` trailer of automatic commits (`created`, `deleted`, …). */
+	event?: string | null,
+};
+
+/**  One commit that touched a skill's folder. */
+export type SkillCommit_Serialize = {
+	sha: string,
+	/**  The first 8 hex digits, as commit messages quote them. */
+	shortSha: string,
+	summary: string,
+	/**  The message after its summary line, trailers included. */
+	body: string,
+	authorName: string,
+	authorEmail: string,
+	/**  Commit time, RFC 3339 UTC with milliseconds. */
+	timestamp: string,
+	/**  The `Skill-Builder-Event` trailer of automatic commits (`created`, `deleted`, …). */
+	event: string | null,
+};
+
+/**  `get_skill_diff`: one skill's folder between two commits, or a commit and the working tree. */
+export type SkillDiff = SkillDiff_Serialize | SkillDiff_Deserialize;
+
+/**  `get_skill_diff`: one skill's folder between two commits, or a commit and the working tree. */
+export type SkillDiff_Deserialize = {
+	fromSha: string,
+	/**  `None` when the right side is the working tree (untracked files included). */
+	toSha?: string | null,
+	files: FileDiff_Deserialize[],
+	stats: DiffStats,
+};
+
+/**  `get_skill_diff`: one skill's folder between two commits, or a commit and the working tree. */
+export type SkillDiff_Serialize = {
+	fromSha: string,
+	/**  `None` when the right side is the working tree (untracked files included). */
+	toSha: string | null,
+	files: FileDiff_Serialize[],
+	stats: DiffStats,
+};
+
 /**  `list_skill_files`: at most 10,000 entries, `truncated` beyond. */
 export type SkillFileListing = SkillFileListing_Serialize | SkillFileListing_Deserialize;
 
@@ -628,6 +999,8 @@ export type SkillFilter_Deserialize = {
 	tag?: string | null,
 	/**  Case-insensitive substring of the name, domain or description. */
 	search?: string | null,
+	/**  Order of the list; most recently updated first by default. */
+	sort?: SkillSort | null,
 };
 
 /**  Narrows `list_skills`; every field is optional and they combine with AND. */
@@ -637,6 +1010,8 @@ export type SkillFilter_Serialize = {
 	tag: string | null,
 	/**  Case-insensitive substring of the name, domain or description. */
 	search: string | null,
+	/**  Order of the list; most recently updated first by default. */
+	sort: SkillSort | null,
 };
 
 /**  One held lock, as `acquire_lock` and `get_locked_skills` return it. */
@@ -680,6 +1055,9 @@ export type SkillMetadataPatch_Serialize = {
 	intake: { [key in string]: Value } | null,
 };
 
+/**  How `list_skills` orders its result. */
+export type SkillSort = "recently_updated" | "name" | "recently_created";
+
 /**  Where a Skills Library skill came from; spelled as the seed spells it. */
 export type SkillSource = "skill-builder" | "marketplace" | "imported";
 
@@ -717,6 +1095,48 @@ export type SkillSummary_Serialize = {
 	createdAt: string,
 	updatedAt: string,
 };
+
+/**  What a skills-folder change did; the old folder is named so the UI can offer to show it. */
+export type SkillsPathMigration = SkillsPathMigration_Serialize | SkillsPathMigration_Deserialize;
+
+/**  What a skills-folder change did; the old folder is named so the UI can offer to show it. */
+export type SkillsPathMigration_Deserialize = {
+	mode: SkillsPathMode,
+	from?: string | null,
+	to: string,
+	filesCopied: number,
+	/**  The commit recording the move in the new folder's history. */
+	commitSha?: string | null,
+};
+
+/**  What a skills-folder change did; the old folder is named so the UI can offer to show it. */
+export type SkillsPathMigration_Serialize = {
+	mode: SkillsPathMode,
+	from: string | null,
+	to: string,
+	filesCopied: number,
+	/**  The commit recording the move in the new folder's history. */
+	commitSha: string | null,
+};
+
+/**  How `save_settings` moves to a new skills folder. */
+export type SkillsPathMode = 
+/**  Switch to an existing folder (empty or already holding skills); nothing is copied. */
+"adopt" | 
+/**
+ *  Copy the whole current folder (history included) into a missing or empty target,
+ *  verify every file, commit there, then switch. The old folder is left untouched.
+ */
+"copy";
+
+/**  `skillsPath` in a settings patch: a bare path (adopt) or `{path, mode}`. */
+export type SkillsPathUpdate = SkillsPathUpdate_Serialize | SkillsPathUpdate_Deserialize;
+
+/**  `skillsPath` in a settings patch: a bare path (adopt) or `{path, mode}`. */
+export type SkillsPathUpdate_Deserialize = string | { path: string; mode?: SkillsPathMode };
+
+/**  `skillsPath` in a settings patch: a bare path (adopt) or `{path, mode}`. */
+export type SkillsPathUpdate_Serialize = string | { path: string; mode: SkillsPathMode };
 
 /**
  *  What the UI may start directly. Closed on purpose: the UI never supplies a working folder,
@@ -791,6 +1211,13 @@ export type TextFile_Serialize = {
 	sha256: string,
 	sizeBytes: number,
 	modifiedAt: string | null,
+};
+
+/**  A refine session of a dead instance whose folder differs from its baseline. */
+export type UnsavedRefineSession = {
+	sessionId: string,
+	skillName: string,
+	changedFiles: string[],
 };
 
 export type UsageByModel = {

@@ -107,6 +107,9 @@ pub enum SkillsCmd {
         tag: Option<String>,
         #[arg(long)]
         search: Option<String>,
+        /// recently_updated (default), name or recently_created.
+        #[arg(long)]
+        sort: Option<String>,
     },
     /// Create a skill; only the name is required.
     Create {

@@ -109,12 +109,13 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             SettingsCmd::DataDir => to_json(settings::get_data_dir(b)),
         },
         Group::Skills(cmd) => match cmd {
-            SkillsCmd::List { source, status, tag, search } => {
+            SkillsCmd::List { source, status, tag, search, sort } => {
                 let filter = SkillFilter {
                     source: enum_arg("source", source)?,
                     status: enum_arg("status", status)?,
                     tag,
                     search,
+                    sort: enum_arg("sort", sort)?,
                 };
                 let list = skills::list_skills(b, Some(filter)).await?;
                 if json { to_json(list) } else { Ok(Value::String(output::skills_table(&list))) }

@@ -352,6 +352,11 @@ async fn tags_are_normalised_validated_and_replaced() {
     assert_eq!(code(skills::update_skill_tags(&env.backend, "nope", strings(&["a"])).await), ErrorCode::NotFound);
 }
 
+/// `workflow_runs` display name, version, model, argument hint, user-invocable,
+/// disable-model-invocation and intake.
+type BuilderFields =
+    (Option<String>, Option<String>, Option<String>, Option<String>, Option<bool>, Option<bool>, Option<String>);
+
 #[tokio::test]
 async fn metadata_patch_is_tri_state() {
     let env = Env::start().await;
@@ -378,15 +383,7 @@ async fn metadata_patch_is_tri_state() {
     .await
     .unwrap();
     update(json!({ "version": null, "userInvocable": null })).await.unwrap();
-    let row: (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<bool>,
-        Option<bool>,
-        Option<String>,
-    ) = env
+    let row: BuilderFields = env
         .sql()
         .query_row(
             "SELECT display_name, version, model, argument_hint, user_invocable, disable_model_invocation, intake_json
@@ -489,4 +486,26 @@ async fn library_and_lock_changes_are_announced_as_events() {
     let skills_changed = AppEvent::SkillsChanged { skill_name: "noisy".into() };
     let locks_changed = AppEvent::LocksChanged { skill_name: "noisy".into() };
     assert_eq!(seen, [skills_changed.clone(), locks_changed.clone(), skills_changed, locks_changed]);
+}
+
+#[tokio::test]
+async fn the_library_sorts_by_name_and_by_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = skill_builder::Backend::start(skill_builder::Config::for_test(dir.path())).await.unwrap();
+    for name in ["charlie", "alpha", "bravo"] {
+        let req = CreateSkillRequest { name: name.into(), ..CreateSkillRequest::default() };
+        skill_builder::commands::skills::create_skill(&backend, req).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let names = |sort| {
+        let backend = backend.clone();
+        async move {
+            let filter = SkillFilter { sort: Some(sort), ..SkillFilter::default() };
+            let list = skill_builder::commands::skills::list_skills(&backend, Some(filter)).await.unwrap();
+            list.into_iter().map(|s| s.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(SkillSort::Name).await, ["alpha", "bravo", "charlie"]);
+    assert_eq!(names(SkillSort::RecentlyCreated).await, ["bravo", "alpha", "charlie"]);
+    backend.shutdown().await.unwrap();
 }

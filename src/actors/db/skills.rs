@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::DbCtx;
 use crate::protocol::{
     AppError, CreateSkillRequest, InstalledSkillName, LockHolder, LockState, LockStatus, MarketplaceInfo, Registry,
-    SkillFilter, SkillMetadataPatch, SkillName, SkillSource, SkillSummary, WorkflowProgress, WorkflowStatus,
+    SkillFilter, SkillMetadataPatch, SkillSort, SkillName, SkillSource, SkillSummary, WorkflowProgress, WorkflowStatus,
 };
 
 const SUMMARY_SELECT: &str = "
@@ -80,6 +80,11 @@ fn like_pattern(text: &str) -> String {
 /// The library, newest first. Tags come from one second query merged in memory, which is
 /// several times faster than a correlated `group_concat` per row on large libraries.
 pub fn list(conn: &Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Vec<SkillSummary>, AppError> {
+    let order = match filter.sort.unwrap_or_default() {
+        SkillSort::RecentlyUpdated => "s.updated_at DESC, s.name",
+        SkillSort::Name => "s.name",
+        SkillSort::RecentlyCreated => "s.created_at DESC, s.name",
+    };
     let sql = format!(
         "{SUMMARY_SELECT}
          WHERE (?1 IS NULL OR s.skill_source = ?1)
@@ -87,7 +92,7 @@ pub fn list(conn: &Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Vec<
            AND (?3 IS NULL OR EXISTS (SELECT 1 FROM skill_tags AS t WHERE t.skill_id = s.id AND t.tag = ?3))
            AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\' OR s.domain LIKE ?4 ESCAPE '\\'
                 OR s.description LIKE ?4 ESCAPE '\\')
-         ORDER BY s.updated_at DESC, s.name"
+         ORDER BY {order}"
     );
     let tag = filter.tag.as_deref().map(|t| t.trim().to_lowercase());
     let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);

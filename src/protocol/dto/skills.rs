@@ -66,6 +66,18 @@ pub struct SkillFilter {
     pub tag: Option<String>,
     /// Case-insensitive substring of the name, domain or description.
     pub search: Option<String>,
+    /// Order of the list; most recently updated first by default.
+    pub sort: Option<SkillSort>,
+}
+
+/// How `list_skills` orders its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillSort {
+    #[default]
+    RecentlyUpdated,
+    Name,
+    RecentlyCreated,
 }
 
 /// Workflow progress shown on a library card.
