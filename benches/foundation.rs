@@ -52,6 +52,15 @@ fn main() -> Result<()> {
     if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
         return rss_probe(Path::new(&root));
     }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG7") {
+        return diag::run7(Path::new(&dir));
+    }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG6") {
+        return diag::run6(Path::new(&dir));
+    }
+    if let Ok(dir) = std::env::var("FOUNDATION_DIAG5") {
+        return diag::run5(Path::new(&dir));
+    }
     if let Ok(dir) = std::env::var("FOUNDATION_DIAG4") {
         return diag::run4(Path::new(&dir));
     }
@@ -739,6 +748,188 @@ mod diag {
                     Ok(())
                 })?;
                 eprintln!("DIAG4 [{cache}] {label}: min wall {min:.2} ms, median cpu {med:.2} ms");
+            }
+        }
+        Ok(())
+    }
+
+    pub fn run5(dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let mut per = vec![0f64; 21];
+        let mut checks = Vec::new();
+        let mut totals = Vec::new();
+        let mut one_tx = Vec::new();
+        let mut mem = Vec::new();
+        let mut totals_nosync = Vec::new();
+        for i in 0..12 {
+            let conn = open_like_production(&dir.join(format!("m{i}.db")))?;
+            let t0 = Instant::now();
+            conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
+            per[0] += millis(t0.elapsed());
+            for m in migrate::MIGRATIONS {
+                let t = Instant::now();
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {} INSERT INTO schema_migrations VALUES ({}, 'x', 'y', 'z'); COMMIT;",
+                    m.sql, m.version
+                ))?;
+                per[m.version as usize] += millis(t.elapsed());
+            }
+            let t = Instant::now();
+            let _v: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            let _s: String = conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+            checks.push(millis(t.elapsed()));
+            totals.push(millis(t0.elapsed()));
+            let conn = open_like_production(&dir.join(format!("n{i}.db")))?;
+            let t = Instant::now();
+            let all: String = migrate::MIGRATIONS.iter().map(|m| m.sql).collect::<Vec<_>>().join("\n");
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {all} COMMIT;"))?;
+            one_tx.push(millis(t.elapsed()));
+            let mut c = Connection::open_in_memory()?;
+            let t = Instant::now();
+            migrate::run(&mut c, "t", None)?;
+            mem.push(millis(t.elapsed()));
+            let mut conn = open_like_production(&dir.join(format!("o{i}.db")))?;
+            conn.execute_batch("PRAGMA synchronous=OFF")?;
+            let t = Instant::now();
+            migrate::run(&mut conn, "t", None)?;
+            totals_nosync.push(millis(t.elapsed()));
+        }
+        let per: Vec<String> = per.iter().enumerate().map(|(i, t)| format!("{i}:{:.2}", t / 12.0)).collect();
+        eprintln!("DIAG5 per migration mean ms: {}", per.join(" "));
+        eprintln!(
+            "DIAG5 checks p50 {:.2} ms; total (own loop) p50 {:.2}; single tx p50 {:.2}; in-memory migrate::run p50 {:.2}; sync=OFF migrate::run p50 {:.2}",
+            percentile(&mut checks, 50.0),
+            percentile(&mut totals, 50.0),
+            percentile(&mut one_tx, 50.0),
+            percentile(&mut mem, 50.0),
+            percentile(&mut totals_nosync, 50.0)
+        );
+        Ok(())
+    }
+
+    pub fn run6(root: &Path) -> Result<()> {
+        let src = root.join("usage/data/skill-builder.db");
+        let copy = root.join("usage-copy.db");
+        {
+            let c = Connection::open(&src)?;
+            c.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
+        }
+        let conn = open_like_production(&copy)?;
+        conn.execute_batch("PRAGMA cache_size=-32000;")?;
+        let n: Option<&str> = None;
+        let no_distinct = SUMMARY.replace("COUNT(DISTINCT r.workflow_session_id)", "0");
+        let filt = SUMMARY.split(" WHERE ").nth(1).unwrap_or_default().to_string();
+        let sess = format!(
+            "SELECT COUNT(*) FROM workflow_sessions AS s WHERE EXISTS (SELECT 1 FROM agent_runs AS r WHERE r.workflow_session_id = s.session_id AND {filt})"
+        );
+        let grouped = format!(
+            "SELECT SUM(c), SUM(n), COUNT(sid), SUM(i), SUM(o), SUM(cr), SUM(cw) FROM (SELECT r.workflow_session_id AS sid, SUM(r.total_cost_usd) c, COUNT(*) n, SUM(r.input_tokens) i, SUM(r.output_tokens) o, SUM(r.cache_read_tokens) cr, SUM(r.cache_write_tokens) cw FROM agent_runs AS r WHERE {filt} GROUP BY r.workflow_session_id)"
+        );
+        let q = |sql: &str| -> Result<()> {
+            let x: (f64, i64, i64) = conn
+                .prepare_cached(sql)?
+                .query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            std::hint::black_box(x);
+            Ok(())
+        };
+        let qs = |sql: &str| -> Result<()> {
+            let x: i64 = conn.prepare_cached(sql)?.query_row(rusqlite::params![false, false, n, n, n], |r| r.get(0))?;
+            std::hint::black_box(x);
+            Ok(())
+        };
+        for round in 0..2 {
+            for (label, which) in
+                [("current", 0), ("no distinct", 1), ("no distinct + EXISTS sessions", 2), ("grouped", 3)]
+            {
+                let (min, med) = time_min(40, || match which {
+                    0 => q(SUMMARY),
+                    1 => q(&no_distinct),
+                    2 => {
+                        q(&no_distinct)?;
+                        qs(&sess)
+                    }
+                    _ => q(&grouped),
+                })?;
+                eprintln!("DIAG6 r{round} {label}: min {min:.2} ms median {med:.2} ms");
+            }
+            if round == 0 {
+                conn.execute_batch("CREATE INDEX idx_runs_usage ON agent_runs(reset_marker, model, status, started_at, skill_name, workflow_session_id, total_cost_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens);")?;
+                eprintln!("DIAG6 with covering index:");
+                let plan: Vec<String> = conn
+                    .prepare(&format!("EXPLAIN QUERY PLAN {SUMMARY}"))?
+                    .query_map(rusqlite::params![false, false, n, n, n], |r| r.get::<_, String>(3))?
+                    .collect::<Result<_, _>>()?;
+                eprintln!("DIAG6 plan {plan:?}");
+            }
+        }
+        Ok(())
+    }
+
+    fn old_list(conn: &Connection) -> Result<usize> {
+        let mut v = rows13(conn, LIST)?;
+        let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+        let mut rows = st.query([])?;
+        let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        while let Some(r) = rows.next()? {
+            m.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        let mut out = Vec::new();
+        for row in &mut v {
+            out.push((m.remove(&row.0).unwrap_or_default(), row.1.len()));
+        }
+        Ok(out.len())
+    }
+    fn new_list(conn: &Connection) -> Result<usize> {
+        let sql = LIST.replace("ORDER BY s.updated_at DESC, s.name", "ORDER BY s.id");
+        let v = rows13(conn, &sql)?;
+        let mut v: Vec<(Row13, Vec<String>)> = v.into_iter().map(|r| (r, Vec::new())).collect();
+        let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+        let mut rows = st.query([])?;
+        let mut next = v.iter_mut().peekable();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            while next.peek().is_some_and(|x| x.0.0 < id) {
+                next.next();
+            }
+            if let Some(x) = next.peek_mut() {
+                if x.0.0 == id {
+                    x.1.push(r.get(1)?);
+                }
+            }
+        }
+        v.sort_unstable_by(|a, b| b.0.7.cmp(&a.0.7).then_with(|| a.0.1.cmp(&b.0.1)));
+        Ok(v.len())
+    }
+
+    pub fn run7(root: &Path) -> Result<()> {
+        if let Ok(mode) = std::env::var("DIAG7_MODE") {
+            let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
+            if mode.contains("cache") {
+                conn.execute_batch("PRAGMA cache_size=-16384;")?;
+            }
+            let iters: usize = if mode.contains("zero") { 0 } else { 5 };
+            for _ in 0..iters {
+                if mode.contains("old") {
+                    std::hint::black_box(old_list(&conn)?);
+                } else {
+                    std::hint::black_box(new_list(&conn)?);
+                }
+            }
+            return Ok(());
+        }
+        for round in 0..3 {
+            for cache in ["", "PRAGMA cache_size=-16384;"] {
+                let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
+                conn.execute_batch(cache)?;
+                let (a, _) = time_min(15, || {
+                    std::hint::black_box(old_list(&conn)?);
+                    Ok(())
+                })?;
+                let (b, _) = time_min(15, || {
+                    std::hint::black_box(new_list(&conn)?);
+                    Ok(())
+                })?;
+                eprintln!("DIAG7 r{round} [{cache}] old list min {a:.2} ms | new list min {b:.2} ms");
             }
         }
         Ok(())

@@ -65,12 +65,17 @@ struct ProcessProbe {
     name: OsString,
 }
 
+/// A process that has exited but not been reaped yet is dead for our purposes.
+fn is_zombie(process: &sysinfo::Process) -> bool {
+    matches!(process.status(), sysinfo::ProcessStatus::Zombie | sysinfo::ProcessStatus::Dead)
+}
+
 /// Reads one process from the OS; a process of another user still counts as present.
 fn probe(pid: u32) -> Option<ProcessProbe> {
     let pid = Pid::from_u32(pid);
     let mut system = System::new();
     system.refresh_processes_specifics(ProcessesToUpdate::Some(&[pid]), false, ProcessRefreshKind::nothing());
-    system.process(pid).map(|p| ProcessProbe {
+    system.process(pid).filter(|p| !is_zombie(p)).map(|p| ProcessProbe {
         start_time: i64::try_from(p.start_time()).unwrap_or(i64::MAX),
         name: p.name().to_os_string(),
     })
@@ -99,6 +104,16 @@ mod tests {
         assert!(same_program.is_alive("x", child.id(), start));
         assert!(!same_program.is_alive("x", child.id(), start.map(|s| s - 100)));
         child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn an_exited_but_unreaped_process_is_dead() {
+        let me = InstanceInfo { process_name: None, ..InstanceInfo::current() };
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        // Not waited for yet: the child is a zombie holding its pid.
+        assert!(!me.is_alive("x", child.id(), None));
         child.wait().unwrap();
     }
 }

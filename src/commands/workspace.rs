@@ -19,10 +19,7 @@ pub async fn create_workflow_session(
         if lock.state != LockState::Mine {
             return match lock.holder {
                 Some(holder) => Err(AppError::SkillLocked { skill: name.to_string(), holder }),
-                None => Err(AppError::Conflict {
-                    reason: "lock_required",
-                    message: format!("Open '{name}' first: a workflow session needs the skill's lock"),
-                }),
+                None => Err(AppError::LockRequired { skill: name.to_string() }),
             };
         }
     }

@@ -125,6 +125,9 @@ pub enum AppError {
     Conflict { reason: &'static str, message: String },
     #[error("Skill '{skill}' is open in another Skill Builder window (pid {})", holder.pid)]
     SkillLocked { skill: String, holder: LockHolder },
+    /// The command needs this instance to hold the skill's lock, and nobody holds it.
+    #[error("Open '{skill}' first: this needs the skill's lock, which this window does not hold")]
+    LockRequired { skill: String },
     #[error("An agent is already running for this skill ({agent_id})")]
     AgentBusy { agent_id: String },
     #[error("{limit} agents are already running; wait for one to finish")]
@@ -193,7 +196,7 @@ impl AppError {
             AppError::NotFound { .. } => ErrorCode::NotFound,
             AppError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             AppError::Conflict { .. } => ErrorCode::Conflict,
-            AppError::SkillLocked { .. } => ErrorCode::SkillLocked,
+            AppError::SkillLocked { .. } | AppError::LockRequired { .. } => ErrorCode::SkillLocked,
             AppError::AgentBusy { .. } => ErrorCode::AgentBusy,
             AppError::AgentLimit { .. } => ErrorCode::AgentLimit,
             AppError::SessionBusy { .. } => ErrorCode::SessionBusy,
@@ -245,6 +248,7 @@ impl AppError {
             }
             AppError::Conflict { reason, .. } => json!({ "reason": reason }),
             AppError::SkillLocked { holder, .. } => json!({ "holder": holder }),
+            AppError::LockRequired { .. } => json!({ "holder": null }),
             AppError::NotConfigured { what } => json!({ "missing": [what] }),
             AppError::AgentBusy { agent_id } => json!({ "agentId": agent_id }),
             AppError::AgentLimit { limit } => json!({ "limit": limit }),

@@ -370,9 +370,14 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() {
     let (mut server, port) = fake_messages_api("text");
-    // SAFETY of the test: nextest runs every test in its own process, so this variable is ours.
-    unsafe { std::env::set_var("SKILL_BUILDER_ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}")) };
-    unsafe { std::env::set_var("SKILL_BUILDER_CLAUDE_MAX_RETRIES", "0") };
+    // Process-wide variables: `cargo test` shares the process with the other tests, so they are
+    // set under the suite's env lock and removed when `_env` drops.
+    let base_url = format!("http://127.0.0.1:{port}");
+    let _env = crate::support::set_env_vars(&[
+        ("SKILL_BUILDER_ANTHROPIC_BASE_URL", &base_url),
+        ("SKILL_BUILDER_CLAUDE_MAX_RETRIES", "0"),
+    ])
+    .await;
     let mut h = harness(AgentTimings::default(), None).await;
     // The most verbose file log this process can write, so the scan below covers it too.
     let logs = h.backend.paths().logs.clone();

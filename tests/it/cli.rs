@@ -242,6 +242,15 @@ fn finish_racer(mut racer: Proc) -> (Vec<Interval>, Value) {
     (intervals, summary)
 }
 
+/// How many times the lock passed from one racer to the other, in time order (1 when one racer
+/// finished before the other held it even once).
+fn handovers(a: &[Interval], b: &[Interval]) -> usize {
+    let mut starts: Vec<(u128, bool)> =
+        a.iter().map(|i| (i.from, true)).chain(b.iter().map(|i| (i.from, false))).collect();
+    starts.sort();
+    starts.windows(2).filter(|pair| pair[0].1 != pair[1].1).count()
+}
+
 #[test]
 fn two_processes_racing_for_one_lock_never_both_hold_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -254,16 +263,12 @@ fn two_processes_racing_for_one_lock_never_both_hold_it() {
     let (a, a_summary) = finish_racer(first);
     let (b, b_summary) = waiter.join().unwrap();
 
-    eprintln!(
-        "DEBUG a={a_summary} b={b_summary} a_first={} a_last={} b_first={} b_last={}",
-        a[0].from,
-        a[a.len() - 1].to,
-        b[0].from,
-        b[b.len() - 1].to
-    );
     assert_eq!(a_summary["held"].as_u64(), Some(a.len() as u64));
     assert_eq!(b_summary["held"].as_u64(), Some(b.len() as u64));
+    let switches = handovers(&a, &b);
     assert!(!a.is_empty() && !b.is_empty(), "both racers must make progress: {a_summary} {b_summary}");
+    let busy = a_summary["busy"].as_u64().unwrap() + b_summary["busy"].as_u64().unwrap();
+    assert!(busy > 0, "the racers never contended ({switches} handovers): {a_summary} {b_summary}");
     assert_eq!(a_summary["held"].as_u64().unwrap() + a_summary["busy"].as_u64().unwrap(), 100);
     for x in &a {
         assert!(x.from <= x.to);

@@ -187,10 +187,9 @@ async fn shutdown_releases_every_lock_and_ends_every_session() {
 async fn workflow_sessions_need_our_lock_and_test_sessions_do_not() {
     let env = Env::start().await;
     create(&env.backend, "flow").await;
-    // backend.md §3.11 says `skill_locked`; the command answers `conflict{lock_required}` today
-    // because `AppError::SkillLocked` needs a holder. Either way it is refused and records nothing.
+    // backend.md §3.11: `skill_locked` (with no holder: nobody holds it, but we must), and nothing recorded.
     let refused = code(workspace::create_workflow_session(&env.backend, "flow", SessionKind::Workflow).await);
-    assert!(matches!(refused, ErrorCode::SkillLocked | ErrorCode::Conflict), "{refused:?}");
+    assert_eq!(refused, ErrorCode::SkillLocked);
     assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM workflow_sessions"), 0);
     workspace::create_workflow_session(&env.backend, "flow", SessionKind::Test).await.unwrap();
     locks::acquire_lock(&env.backend, "flow", LockPurpose::Workflow).await.unwrap();

@@ -5,6 +5,9 @@
 //! kill); those child entry points are ordinary tests that return at once unless their
 //! environment variable is set, so they pass when run normally.
 
+// Helpers outside `#[test]` functions unwrap too: a failed setup should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod agents;
 mod cli;
 mod crash;

@@ -1,6 +1,6 @@
 //! Schema versions at startup (backend.md §2.5): a database written by a newer binary is
-//! refused with `conflict` and left byte-for-byte intact; a database one migration behind is
-//! backed up, then migrated; a current one is reopened without migrating.
+//! refused with `conflict` and left byte-for-byte intact (whatever its journal mode); a database
+//! one migration behind is backed up, then migrated; a current one is reopened without migrating.
 
 use skill_builder::commands::skills;
 use skill_builder::protocol::*;
@@ -8,12 +8,17 @@ use skill_builder::{Backend, Config};
 
 use crate::support::*;
 
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+/// The database files in `dir` (main file, `-wal`, `-shm`) with the sha256 of their bytes.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, String)> {
+    use sha2::Digest;
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("skill-builder.db"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            (name, hex::encode(sha2::Sha256::digest(std::fs::read(&p).unwrap())))
+        })
         .collect();
     files.sort();
     files
@@ -76,4 +81,23 @@ async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
     env.restart().await;
     assert_eq!(std::fs::read_dir(env.data().join("backups")).unwrap().count(), 1);
     assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 20);
+}
+
+#[tokio::test]
+async fn a_newer_database_in_rollback_journal_mode_is_also_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let conn = rusqlite::Connection::open(data.join("skill-builder.db")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+           checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
+         INSERT INTO schema_migrations VALUES (21, '0021_future.sql', 'abc', '2027-01-01T00:00:00.000Z');",
+    )
+    .unwrap();
+    drop(conn);
+    let before = snapshot(&data);
+    let err = Backend::start(Config::for_test(dir.path())).await.err().expect("a newer database must be refused");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(snapshot(&data), before, "not even switched to WAL");
 }

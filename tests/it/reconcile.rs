@@ -138,6 +138,9 @@ async fn every_row_and_folder_combination_gives_its_documented_outcome() {
         let without_row = format!("disk-{label}");
         make_folder(&env.skills().join(&without_row), &without_row, kind);
     }
+    // Empty folders are cleaned only once they are older than a skill creation can take.
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::open(env.skills().join("disk-empty")).unwrap().set_modified(an_hour_ago).unwrap();
     let before = files(&env.skills());
 
     let report = workspace::reconcile_startup(b, true).await.unwrap();

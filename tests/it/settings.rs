@@ -1,6 +1,7 @@
 //! Settings through `Backend` (backend.md §3.3, §8): defaults, patches, secrets that never
 //! leave the backend, and the API key check and model list against a fake API on 127.0.0.1
-//! (pointed at with the `anthropicBaseUrl` setting, so no process-wide env var is needed).
+//! (pointed at with the `anthropicBaseUrl` setting; those tests hold `env_lock` so that no
+//! other test's `SKILL_BUILDER_ANTHROPIC_BASE_URL`, which would win, is set meanwhile).
 
 use serde_json::json;
 use skill_builder::Backend;
@@ -96,6 +97,7 @@ async fn secrets_never_appear_in_the_settings_view() {
 
 #[tokio::test]
 async fn test_api_key_maps_the_http_status_to_an_outcome() {
+    let _clean_env = env_lock().await;
     let env = Env::start().await;
     let fake = FakeAnthropic::start().await;
     point_at(&env.backend, &fake).await;
@@ -118,6 +120,7 @@ async fn test_api_key_maps_the_http_status_to_an_outcome() {
 
 #[tokio::test]
 async fn test_api_key_without_an_argument_uses_the_stored_key() {
+    let _clean_env = env_lock().await;
     let env = Env::start().await;
     let fake = FakeAnthropic::start().await;
     point_at(&env.backend, &fake).await;
@@ -132,6 +135,7 @@ async fn test_api_key_without_an_argument_uses_the_stored_key() {
 
 #[tokio::test]
 async fn list_models_follows_pagination_and_keeps_claude_models_in_api_order() {
+    let _clean_env = env_lock().await;
     let env = Env::start().await;
     let fake = FakeAnthropic::start().await;
     point_at(&env.backend, &fake).await;
@@ -144,6 +148,7 @@ async fn list_models_follows_pagination_and_keeps_claude_models_in_api_order() {
 
 #[tokio::test]
 async fn list_models_maps_rejections_to_error_codes() {
+    let _clean_env = env_lock().await;
     let env = Env::start().await;
     let fake = FakeAnthropic::start().await;
     point_at(&env.backend, &fake).await;
@@ -162,6 +167,7 @@ async fn list_models_maps_rejections_to_error_codes() {
 
 #[tokio::test]
 async fn an_unreachable_api_is_a_network_error() {
+    let _clean_env = env_lock().await;
     let env = Env::start().await;
     // Bind and drop a listener so the port is (almost certainly) closed.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

@@ -509,3 +509,28 @@ async fn the_library_sorts_by_name_and_by_creation() {
     assert_eq!(names(SkillSort::RecentlyCreated).await, ["bravo", "alpha", "charlie"]);
     backend.shutdown().await.unwrap();
 }
+
+/// A skill's (empty) folders exist a moment before its row; a reconciliation pass in that moment
+/// (here or in another window) must not clean them as an empty unclaimed tree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_skills_while_reconciliation_runs_keeps_their_folders() {
+    let env = Env::start().await;
+    let reconciling = {
+        let backend = env.backend.clone();
+        tokio::spawn(async move {
+            for _ in 0..200 {
+                let _ = workspace::reconcile_startup(&backend, true).await;
+            }
+        })
+    };
+    let mut created = Vec::new();
+    for i in 0..60 {
+        let name = format!("fresh-{i:02}");
+        create(&env.backend, &name).await;
+        created.push(name);
+        tokio::task::yield_now().await;
+    }
+    reconciling.abort();
+    let missing: Vec<&String> = created.iter().filter(|n| !env.skills().join(n).join("context").is_dir()).collect();
+    assert!(missing.is_empty(), "a concurrent reconciliation removed new skills' folders: {missing:?}");
+}

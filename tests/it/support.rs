@@ -208,6 +208,43 @@ pub fn self_exec(test: &str, env: &[(&str, &str)]) -> Command {
     command
 }
 
+/// Guards process-wide environment variables. `cargo test` runs every test of this binary in
+/// one process (nextest gives each its own), so a test that sets a variable the backend reads
+/// (`SKILL_BUILDER_ANTHROPIC_BASE_URL` wins over the setting) holds this lock while it is set,
+/// and tests that need those variables unset hold it too.
+static ENV_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits until no other test has environment variables set; hold the guard for the whole test.
+pub async fn env_lock() -> tokio::sync::MutexGuard<'static, ()> {
+    ENV_LOCK.lock().await
+}
+
+/// Environment variables set for one test; dropping the guard removes them and lets the next
+/// environment-sensitive test run.
+pub struct EnvVars {
+    names: Vec<String>,
+    _lock: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Sets `vars` for the current test (see [`EnvVars`]).
+pub async fn set_env_vars(vars: &[(&str, &str)]) -> EnvVars {
+    let lock = env_lock().await;
+    for (name, value) in vars {
+        // SAFETY: every test that touches these variables holds ENV_LOCK.
+        unsafe { std::env::set_var(name, value) };
+    }
+    EnvVars { names: vars.iter().map(|(name, _)| name.to_string()).collect(), _lock: lock }
+}
+
+impl Drop for EnvVars {
+    fn drop(&mut self) {
+        for name in &self.names {
+            // SAFETY: as above; the lock is still held here.
+            unsafe { std::env::remove_var(name) };
+        }
+    }
+}
+
 /// One request the fake API saw.
 #[derive(Debug, Clone)]
 pub struct SeenRequest {

@@ -77,14 +77,7 @@ pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Resul
     let applied = applied_versions(conn)?;
     if let Some(&(newest, _)) = applied.last() {
         if newest > latest_version() {
-            return Err(AppError::Conflict {
-                reason: "database_too_new",
-                message: format!(
-                    "The database was written by a newer Skill Builder (schema {newest}; this version knows {}). \
-                     Update Skill Builder; the database was left untouched.",
-                    latest_version()
-                ),
-            });
+            return Err(too_new(newest));
         }
     }
     for (version, stored) in &applied {
@@ -117,6 +110,33 @@ pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Resul
         )));
     }
     Ok(report)
+}
+
+fn too_new(newest: i64) -> AppError {
+    AppError::Conflict {
+        reason: "database_too_new",
+        message: format!(
+            "The database was written by a newer Skill Builder (schema {newest}; this version knows {}). \
+             Update Skill Builder; the database was left untouched.",
+            latest_version()
+        ),
+    }
+}
+
+/// Refuses a database written by a newer binary before the connection changes anything, the
+/// journal mode included (switching a rollback-journal file to WAL rewrites its header). A file
+/// without `schema_migrations` is new and passes.
+pub fn refuse_newer(conn: &Connection) -> Result<(), AppError> {
+    let tracked =
+        conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")?.exists([])?;
+    if !tracked {
+        return Ok(());
+    }
+    let newest: Option<i64> = conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))?;
+    match newest {
+        Some(newest) if newest > latest_version() => Err(too_new(newest)),
+        _ => Ok(()),
+    }
 }
 
 fn applied_versions(conn: &Connection) -> Result<Vec<(i64, String)>, AppError> {

@@ -207,11 +207,16 @@ fn open(path: &std::path::Path, backup_dir: Option<&std::path::Path>, now: &str)
     create_private_file(path)?;
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    migrate::refuse_newer(&conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(AppError::Database(format!("could not switch the database to WAL (got {mode})")));
     }
-    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+    // A 16 MiB page cache (SQLite's default is 2 MiB): a 10,000-skill library or 10,000 runs
+    // then stay in memory instead of being re-read from the OS, page by page, on every list.
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
+    )?;
     let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     if fk != 1 {
         return Err(AppError::Database("foreign keys could not be enabled".into()));

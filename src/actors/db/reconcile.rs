@@ -82,45 +82,58 @@ pub(super) async fn handle(state: &DbState, msg: ReconcileMsg) {
 
 fn snapshot(conn: &mut Connection, ctx: &DbCtx) -> Result<DbSnapshot, AppError> {
     let tx = conn.transaction()?;
+    // Three flat scans merged here: several times faster than correlated subqueries per skill.
+    let mut steps: HashMap<i64, [String; 6]> = HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT run_id, step_id, status FROM workflow_steps")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let slot = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
+            if let Some(status) = steps.entry(row.get(0)?).or_default().get_mut(slot) {
+                *status = row.get(2)?;
+            }
+        }
+    }
+    let mut artifacts: HashMap<i64, Vec<String>> = HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT run_id, relative_path FROM workflow_artifacts")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            artifacts.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+    }
+    let with_runs: std::collections::HashSet<i64> = tx
+        .prepare_cached("SELECT DISTINCT skill_id FROM agent_runs WHERE skill_id IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let skills = {
         let mut stmt = tx.prepare_cached(
-            "SELECT s.name, s.skill_source, i.rel_path, w.status, w.current_step,
-                    (SELECT group_concat(status, ',') FROM
-                        (SELECT status FROM workflow_steps WHERE run_id = w.id ORDER BY step_id)),
-                    (SELECT group_concat(relative_path, char(10)) FROM workflow_artifacts WHERE run_id = w.id),
-                    EXISTS (SELECT 1 FROM agent_runs AS a WHERE a.skill_id = s.id)
+            "SELECT s.id, s.name, s.skill_source, i.rel_path, w.id, w.status, w.current_step
              FROM skills AS s
              LEFT JOIN workflow_runs AS w ON w.skill_id = s.id
              LEFT JOIN imported_skills AS i ON i.skill_id = s.id
              ORDER BY s.name",
         )?;
         let rows = stmt.query_map([], |r| {
-            let name: String = r.get(0)?;
-            let source: String = r.get(1)?;
-            let rel_path: Option<String> = r.get(2)?;
-            let run = match r.get::<_, Option<String>>(3)? {
-                Some(status) => {
-                    let steps_text: String = r.get::<_, Option<String>>(5)?.unwrap_or_default();
-                    let mut steps: [String; 6] = Default::default();
-                    for (slot, value) in steps.iter_mut().zip(steps_text.split(',')) {
-                        *slot = value.to_string();
-                    }
-                    let artifacts: Option<String> = r.get(6)?;
-                    Some(RunRecord {
-                        status,
-                        current_step: u8::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                        steps,
-                        artifacts: artifacts.map(|a| a.lines().map(str::to_string).collect()).unwrap_or_default(),
-                    })
-                }
-                None => None,
+            let skill_id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            let source: String = r.get(2)?;
+            let rel_path: Option<String> = r.get(3)?;
+            let run = match (r.get::<_, Option<i64>>(4)?, r.get::<_, Option<String>>(5)?) {
+                (Some(run_id), Some(status)) => Some(RunRecord {
+                    status,
+                    current_step: u8::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
+                    steps: steps.remove(&run_id).unwrap_or_default(),
+                    artifacts: artifacts.remove(&run_id).unwrap_or_default(),
+                }),
+                _ => None,
             };
             Ok(SkillRecord {
                 folder: rel_path.unwrap_or_else(|| name.clone()),
                 name,
                 source: SkillSource::parse(&source).unwrap_or(SkillSource::Imported),
                 run,
-                has_runs: r.get(7)?,
+                has_runs: with_runs.contains(&skill_id),
             })
         })?;
         rows.collect::<Result<Vec<_>, _>>()?

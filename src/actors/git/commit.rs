@@ -89,6 +89,7 @@ pub fn commit_paths(
     allow_empty: bool,
 ) -> Result<Committed, AppError> {
     let workdir = repo.workdir().ok_or_else(|| AppError::Git { reason: "unavailable", message: "bare".into() })?;
+    let started = std::time::Instant::now();
     let head = head_commit(repo)?;
     let base = head.as_ref().map(Commit::tree).transpose()?;
     let mut builder = repo.treebuilder(base.as_ref())?;
@@ -126,8 +127,10 @@ pub fn commit_paths(
     }
     let tree = repo.find_tree(tree_oid)?;
     let parents: Vec<&Commit<'_>> = head.iter().collect();
+    let tree_ms = started.elapsed().as_millis() as u64;
     let sha = repo.commit(Some("HEAD"), signature, signature, message, &tree, &parents)?;
     update_index(repo, &staged)?;
+    tracing::debug!(paths = names.len(), tree_ms, total_ms = started.elapsed().as_millis() as u64, "committed");
     Ok(Committed { sha: Some(sha), ignored })
 }
 
@@ -150,7 +153,7 @@ fn update_index(repo: &Repository, staged: &[(String, Vec<IndexEntry>)]) -> Resu
 
 /// The tree of one folder; `None` when it holds nothing git can track. Nested `.git` folders
 /// and ignored paths are left out; special files (sockets, pipes) cannot be committed.
-fn build_dir(
+pub(super) fn build_dir(
     repo: &Repository,
     dir: &Path,
     rel: &str,
@@ -191,7 +194,7 @@ fn build_dir(
 }
 
 /// The blob of one file or symlink, and its index entry.
-fn build_file(
+pub(super) fn build_file(
     repo: &Repository,
     path: &Path,
     rel: &str,
@@ -260,16 +263,6 @@ pub fn index_entry(rel: &str, id: Oid, mode: u32, meta: &std::fs::Metadata) -> I
         flags_extended: 0,
         path: rel.as_bytes().to_vec(),
     }
-}
-
-/// The first commit of a new repository: everything not ignored.
-pub fn initial(repo: &Repository, signature: &Signature<'_>, summary: &str) -> Result<Oid, AppError> {
-    let mut index = open_index(repo)?;
-    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None)?;
-    index.write()?;
-    let tree = repo.find_tree(index.write_tree()?)?;
-    let text = message(summary, "initialized", &[], &[]);
-    Ok(repo.commit(Some("HEAD"), signature, signature, &text, &tree, &[])?)
 }
 
 /// Top-level names with any change (staged, unstaged or untracked) among `candidates`.

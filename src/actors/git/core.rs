@@ -173,7 +173,7 @@ impl GitCore {
         ensure_ignore_block(root).map_err(|e| failed(e.to_string()))?;
         let message = if was_empty { "Initial commit" } else { "record existing skills" };
         let signature = self.signature(&repo).map_err(|e| failed(e.to_string()))?;
-        commit::initial(&repo, &signature, message).map_err(|e| failed(e.to_string()))?;
+        super::initial::initial(&repo, &signature, message).map_err(|e| failed(e.to_string()))?;
         tracing::info!(root = %root.display(), message, "initialised the skills folder's repository");
         Ok(repo)
     }

@@ -8,7 +8,10 @@
 //! skills. Every other commit (the user's, merges, large multi-skill commits) is judged by
 //! comparing tree entries.
 
-use git2::{Commit, Oid, Repository, Sort, Tree};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use git2::{Commit, Oid, Repository, Tree};
 
 use super::commit::{EVENT_TRAILER, RENAMED_TRAILER, SKILL_TRAILER, head_commit};
 use crate::clock::format_timestamp;
@@ -54,33 +57,24 @@ pub fn history(
     before: Option<Oid>,
 ) -> Result<Vec<SkillCommit>, AppError> {
     let mut out = Vec::with_capacity(limit.min(512));
-    if head_commit(repo)?.is_none() {
-        return Ok(out);
-    }
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TIME)?;
-    walk.push_head()?;
+    let Some(head) = head_commit(repo)? else { return Ok(out) };
     let mut names = vec![skill.to_string()];
     let mut collecting = before.is_none();
-    for oid in walk {
-        let oid = oid?;
-        let commit = repo.find_commit(oid)?;
-        if !touches(repo, &commit, &names)? {
-            if Some(oid) == before {
-                collecting = true;
+    let mut walk = TimeWalk::new(head);
+    while let Some(commit) = walk.next(repo)? {
+        let oid = commit.id();
+        if touches(repo, &commit, &names)? {
+            let message = commit.message().unwrap_or_default().to_string();
+            for old in trailers(&message, RENAMED_TRAILER) {
+                if !names.iter().any(|n| n == old) {
+                    names.push(old.to_string());
+                }
             }
-            continue;
-        }
-        let message = commit.message().unwrap_or_default().to_string();
-        for old in trailers(&message, RENAMED_TRAILER) {
-            if !names.iter().any(|n| n == old) {
-                names.push(old.to_string());
-            }
-        }
-        if collecting {
-            out.push(summarize(&commit, &message));
-            if out.len() >= limit {
-                break;
+            if collecting {
+                out.push(summarize(&commit, &message));
+                if out.len() >= limit {
+                    break;
+                }
             }
         }
         if Some(oid) == before {
@@ -88,6 +82,44 @@ pub fn history(
         }
     }
     Ok(out)
+}
+
+/// Commits from HEAD, newest first (ties in push order, so a child comes before its parent).
+/// Each commit is parsed once and stays in libgit2's object cache for its children's lookups,
+/// where a `Revwalk` would read every commit a second time.
+struct TimeWalk<'r> {
+    queue: BinaryHeap<(i64, Reverse<u64>, Oid)>,
+    commits: HashMap<Oid, Commit<'r>>,
+    seen: HashSet<Oid>,
+    pushed: u64,
+}
+
+impl<'r> TimeWalk<'r> {
+    fn new(head: Commit<'r>) -> Self {
+        let mut walk = TimeWalk { queue: BinaryHeap::new(), commits: HashMap::new(), seen: HashSet::new(), pushed: 0 };
+        walk.push(head);
+        walk
+    }
+
+    fn push(&mut self, commit: Commit<'r>) {
+        if self.seen.insert(commit.id()) {
+            self.pushed += 1;
+            self.queue.push((commit.time().seconds(), Reverse(self.pushed), commit.id()));
+            self.commits.insert(commit.id(), commit);
+        }
+    }
+
+    fn next(&mut self, repo: &'r Repository) -> Result<Option<Commit<'r>>, AppError> {
+        let Some((_, _, oid)) = self.queue.pop() else { return Ok(None) };
+        let Some(commit) = self.commits.remove(&oid) else { return Ok(None) };
+        for parent in commit.parent_ids() {
+            if !self.seen.contains(&parent) {
+                let parent = repo.find_commit(parent)?;
+                self.push(parent);
+            }
+        }
+        Ok(Some(commit))
+    }
 }
 
 fn summarize(commit: &Commit<'_>, message: &str) -> SkillCommit {

@@ -8,6 +8,7 @@ mod commit;
 mod core;
 mod diff;
 mod history;
+mod initial;
 mod ops;
 mod restore;
 

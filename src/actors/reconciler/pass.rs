@@ -50,12 +50,14 @@ pub async fn run(
     only: Option<&str>,
 ) -> Result<ReconciliationReport, AppError> {
     let ran_at = args.clock.now_str();
+    let started = std::time::Instant::now();
     let housekeeping = args.db.housekeeping().await?;
     let root = match skills_root(args).await? {
         Ok(root) => root,
         Err(reason) => return Ok(ReconciliationReport::skipped(reason, ran_at)),
     };
     let snapshot = args.db.reconcile_snapshot().await?;
+    let snapshot_ms = started.elapsed().as_millis() as u64;
     let cache = std::mem::take(&mut state.cache);
     let cache_file = state.cache_file.clone();
     let job_root = root.clone();
@@ -70,6 +72,7 @@ pub async fn run(
     .map_err(|e| AppError::Internal(format!("reconciliation scan: {e}")))?;
     state.cache = cache;
     let findings = findings.map_err(|e| AppError::io(&root, e))?;
+    let scan_ms = started.elapsed().as_millis() as u64;
 
     let mut report = ReconciliationReport::skipped("", ran_at);
     report.status = ReportStatus::Completed;
@@ -125,6 +128,13 @@ pub async fn run(
     if !known_on_disk.is_empty() {
         args.git.record_external(known_on_disk);
     }
+    tracing::debug!(
+        skills = snapshot.skills.len(),
+        snapshot_ms,
+        scan_ms,
+        total_ms = started.elapsed().as_millis() as u64,
+        "reconciliation pass"
+    );
     Ok(report)
 }
 
@@ -165,7 +175,7 @@ fn scan_disk(
     for folder in unclaimed {
         let path = root.join(&folder);
         if folders::is_empty_tree(&path) {
-            if folders::remove_empty_tree(&path) {
+            if !recently_changed(&path) && folders::remove_empty_tree(&path) {
                 cleaned.push(folder);
             }
             continue;
@@ -174,6 +184,20 @@ fn scan_disk(
         discoveries.push(classify_discovery(&folder, &detected.detection));
     }
     Ok(DiskFindings { top, detections, discoveries, cleaned })
+}
+
+/// How long an empty, unclaimed folder is left alone. `create_skill` makes a skill's (empty)
+/// folders a moment before its row exists, here or in another window; cleaning them in that
+/// moment would leave a library entry without a folder, which a later pass then deletes.
+const EMPTY_FOLDER_GRACE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Whether `path` changed within [`EMPTY_FOLDER_GRACE`] (or its age cannot be told).
+fn recently_changed(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_none_or(|age| age < EMPTY_FOLDER_GRACE)
 }
 
 /// Re-judges one folder and splices the result into `latest`.

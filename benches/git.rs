@@ -1,0 +1,323 @@
+//! The skills-folder benchmarks behind `make bench` (`cargo bench --no-default-features --bench git`).
+//!
+//! stdout carries only `name: value unit` lines, one per figure; progress, each figure's goal and
+//! whether it was met go to stderr. Library rows are created through `create_skill`; the files a
+//! finished workflow leaves (research plan, clarifications, refinements, decisions, SKILL.md, a
+//! reference, evals; about 11 KB per skill) are written straight to disk, as the agents would;
+//! a forced reconciliation then marks the workflows completed, as it does for any folder whose
+//! files are ahead of the database. The backend is restarted on the same files before timing.
+//! Data lives in the system temp dir (not under `target/`, which is inside this project's own
+//! repository: the skills folder would be nested and git disabled).
+//!
+//! Figures, with their goals and the reference implementation's figure in brackets:
+//! - `reconcile_startup_1000`, `reconcile_startup_10000`: from `Backend::start` to the startup
+//!   reconciliation's report (`reconcile_startup` without force), complete skills;
+//!   < 60 ms [617 ms] and < 600 ms [6.9 s]. Median of 3 starts.
+//! - `auto_commit_one_skill_in_10000`: the commit after editing one skill's SKILL.md in a
+//!   repository of 10,000 skills; < 150 ms [2.6 s]. Median of 9.
+//! - `history_first_page_1000_commits`: `get_skill_history` (limit 100) for a skill touched by
+//!   1,000 commits interleaved with 1,000 commits of other skills, in a 1,000-skill repository;
+//!   < 8 ms [24 ms]. Median of 21.
+//! - `initial_commit_10000`: opening the 10,000-skill folder without `.git`: init, ignore rules
+//!   and the "record existing skills" commit; < 5 s [22 s]. Median of 3.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use skill_builder::actors::git::{CommitOutcome, CommitRequest, GitSettings};
+use skill_builder::commands::{git, skills, workspace};
+use skill_builder::protocol::{CreateSkillRequest, ReportStatus};
+use skill_builder::{Backend, Config};
+
+const SMALL: usize = 1_000;
+const LARGE: usize = 10_000;
+const STARTS: usize = 3;
+const INITIAL_COMMITS: usize = 3;
+const COMMIT_SAMPLES: usize = 9;
+const HISTORY_TOUCHES: usize = 1_000;
+const HISTORY_SAMPLES: usize = 21;
+
+fn main() -> Result<()> {
+    // `SB_BENCH_TRACE=skill_builder=debug` prints the phases of each figure to stderr.
+    if let Ok(filter) = std::env::var("SB_BENCH_TRACE") {
+        tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+    }
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    let scratch = tempfile::Builder::new().prefix("skill-builder-git-bench-").tempdir()?;
+    eprintln!("git bench: data under {}", scratch.path().display());
+    let mut report = Report::default();
+    runtime.block_on(async {
+        let large = scratch.path().join("large");
+        seed_library(&large, LARGE).await?;
+        initial_commit(&mut report, &large).await?;
+        settle(&large).await?;
+        startup_reconcile(&mut report, "reconcile_startup_10000", &large, 600.0, 6_900.0).await?;
+        auto_commit(&mut report, &large).await?;
+        let small = scratch.path().join("small");
+        seed_library(&small, SMALL).await?;
+        settle(&small).await?;
+        startup_reconcile(&mut report, "reconcile_startup_1000", &small, 60.0, 617.0).await?;
+        history(&mut report, &small).await
+    })?;
+    eprintln!("git bench: done in {:.1} s", started.elapsed().as_secs_f64());
+    if report.missed.is_empty() {
+        eprintln!("git bench: every figure met its goal");
+    } else {
+        eprintln!("git bench: missed goals: {}", report.missed.join(", "));
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Report {
+    missed: Vec<String>,
+}
+
+impl Report {
+    /// Prints `name: value unit` on stdout and the goal (a "less than" bound) on stderr.
+    fn figure(&mut self, name: &str, value: f64, unit: &str, goal: f64, reference: f64) {
+        use std::io::Write as _;
+        println!("{name}: {} {unit}", shown(value));
+        let _ = std::io::stdout().flush();
+        let met = value < goal;
+        eprintln!(
+            "  {name}: {} {unit}  (goal < {} {unit}; reference {} {unit})  {}",
+            shown(value),
+            shown(goal),
+            shown(reference),
+            if met { "ok" } else { "MISSED" }
+        );
+        if !met {
+            self.missed.push(name.to_string());
+        }
+    }
+}
+
+fn shown(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn skill_name(i: usize) -> String {
+    format!("skill-{i:05}")
+}
+
+fn config(root: &Path) -> Config {
+    Config::for_test(root)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+/// The files a finished workflow leaves in a skill folder.
+fn write_complete(dir: &Path, name: &str, i: usize) -> Result<()> {
+    let questions: Vec<String> = (1..=12)
+        .map(|q| {
+            format!(
+                r#"{{"id":"Q{q}","title":"Question {q} about {name}","priority":"required","text":"How does {name} handle case {q} of area {}?","choices":[{{"key":"A","text":"The first way"}},{{"key":"B","text":"The second way"}}],"answer":{{"text":"The first way, because of rule {q}","choice":"A","source":"user","updated_at":null}}}}"#,
+                i % 97
+            )
+        })
+        .collect();
+    let files = [
+        (
+            "context/research-plan.md",
+            format!(
+                "---\nschema: skill-builder/research-plan\nversion: 1\nskill_type: domain\ndomain: Area {}\ntopic_relevance: relevant\n---\n## Dimension scores\n\n| dimension | score |\n|---|---|\n| metrics | 5 |\n| entities | 4 |\n\n## Selected dimensions\n\n- metrics for {name}\n",
+                i % 37
+            ),
+        ),
+        (
+            "context/clarifications.json",
+            format!(
+                r#"{{"schema":"skill-builder/clarifications","version":1,"skill":"{name}","revision":3,"scope":{{"recommendation":"ok"}},"sections":[{{"title":"Metrics","questions":[{}]}}]}}"#,
+                questions.join(",")
+            ),
+        ),
+        (
+            "context/refinements.json",
+            format!(
+                r#"{{"schema":"skill-builder/refinements","version":1,"none_needed_reason":null,"refinements":[{{"parent":"Q1","id":"R1.1","title":"Window for {name}","rationale":"Needed","choices":[]}}]}}"#
+            ),
+        ),
+        (
+            "context/decisions.json",
+            format!(
+                r#"{{"schema":"skill-builder/decisions","version":1,"round":1,"decisions":[{}]}}"#,
+                (1..=8)
+                    .map(|d| format!(
+                        r#"{{"id":"D{d}","title":"Decision {d}","sources":["Q{d}"],"decision":"Use rule {d} for {name}","implication":"Reports follow rule {d}","status":"resolved"}}"#
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ),
+        (
+            "SKILL.md",
+            format!(
+                "---\nname: {name}\ndescription: Answers questions about area {} for {name}\n---\n# {name}\n\n{}",
+                i % 37,
+                "Use the decisions below when you answer.\n".repeat(30)
+            ),
+        ),
+        ("references/guide.md", format!("# Guide for {name}\n\n{}", "A line of guidance.\n".repeat(50))),
+        ("evals/evals.json", format!(r#"{{"cases":[{{"prompt":"What is {name}?"}},{{"prompt":"Explain rule 1"}},{{"prompt":"Explain rule 2"}}]}}"#)),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().context("parent")?)?;
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+/// Creates `count` skills through `create_skill`, then writes their finished files.
+async fn seed_library(root: &Path, count: usize) -> Result<()> {
+    let t = Instant::now();
+    let backend = Backend::start(config(root)).await?;
+    for i in 0..count {
+        let request = CreateSkillRequest {
+            name: skill_name(i),
+            domain: Some(format!("Area {}", i % 37)),
+            tags: Some(vec![format!("team-{}", i % 7)]),
+            ..CreateSkillRequest::default()
+        };
+        skills::create_skill(&backend, request).await?;
+    }
+    let skills_dir = root.join("skills");
+    for i in 0..count {
+        let name = skill_name(i);
+        write_complete(&skills_dir.join(&name), &name, i)?;
+    }
+    backend.shutdown().await?;
+    eprintln!("  seeded {count} complete skills in {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// One forced reconciliation marks every workflow completed and records the files in git; the
+/// timed starts then find a settled library, as a user's next start would.
+async fn settle(root: &Path) -> Result<()> {
+    let t = Instant::now();
+    let backend = Backend::start(config(root)).await?;
+    let report = workspace::reconcile_startup(&backend, true).await?;
+    let status = backend.git().status().await?;
+    backend.shutdown().await?;
+    eprintln!(
+        "  settled: {} workflows advanced, git {:?}, in {:.1} s",
+        report.auto_fixed,
+        status.state,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+async fn initial_commit(report: &mut Report, root: &Path) -> Result<()> {
+    let skills_dir = root.join("skills");
+    let backend = Backend::start(config(root)).await?;
+    let mut samples = Vec::with_capacity(INITIAL_COMMITS);
+    for _ in 0..INITIAL_COMMITS {
+        std::fs::remove_dir_all(skills_dir.join(".git"))?;
+        let t = Instant::now();
+        let status = backend.git().reopen(Some(skills_dir.clone()), GitSettings::default()).await?;
+        samples.push(t.elapsed().as_secs_f64());
+        if status.path.is_none() || status.reason.is_some() {
+            bail!("git did not open the library: {status:?}");
+        }
+    }
+    let repo = git2::Repository::open(&skills_dir)?;
+    let head = repo.head()?.peel_to_commit()?;
+    if head.summary()? != Some("record existing skills") || head.tree()?.len() != LARGE + 1 {
+        bail!("unexpected initial commit {:?} with {} entries", head.summary()?, head.tree()?.len());
+    }
+    backend.shutdown().await?;
+    report.figure("initial_commit_10000", median(samples), "s", 5.0, 22.0);
+    Ok(())
+}
+
+async fn startup_reconcile(report: &mut Report, name: &str, root: &Path, goal: f64, reference: f64) -> Result<()> {
+    let mut samples = Vec::with_capacity(STARTS);
+    for _ in 0..STARTS {
+        let t = Instant::now();
+        let backend = Backend::start(config(root).with_startup_reconciliation(true)).await?;
+        let result = workspace::reconcile_startup(&backend, false).await?;
+        samples.push(millis(t.elapsed()));
+        if result.status != ReportStatus::Completed || !result.orphans.is_empty() || result.auto_fixed != 0 {
+            bail!("{name}: unexpected report {:?}", (result.status, result.orphans.len(), result.auto_fixed));
+        }
+        backend.shutdown().await?;
+    }
+    report.figure(name, median(samples), "ms", goal, reference);
+    Ok(())
+}
+
+async fn auto_commit(report: &mut Report, root: &Path) -> Result<()> {
+    let backend = Backend::start(config(root)).await?;
+    let mut samples = Vec::with_capacity(COMMIT_SAMPLES);
+    for k in 0..COMMIT_SAMPLES {
+        let name = skill_name(k * 1_000 + 7);
+        let path = root.join("skills").join(&name).join("SKILL.md");
+        let text = std::fs::read_to_string(&path)?;
+        std::fs::write(&path, format!("{text}\nEdited in sample {k}.\n"))?;
+        let req = CommitRequest::auto(&[name.clone()], format!("{name}: metadata updated"), "metadata");
+        let t = Instant::now();
+        let outcome = backend.git().commit(req).await?;
+        samples.push(millis(t.elapsed()));
+        if !matches!(outcome, CommitOutcome::Committed { .. }) {
+            bail!("no commit for {name}: {outcome:?}");
+        }
+    }
+    backend.shutdown().await?;
+    report.figure("auto_commit_one_skill_in_10000", median(samples), "ms", 150.0, 2_600.0);
+    Ok(())
+}
+
+async fn history(report: &mut Report, root: &Path) -> Result<()> {
+    let t = Instant::now();
+    let backend = Backend::start(config(root)).await?;
+    let target = skill_name(500);
+    let skills_dir = root.join("skills");
+    for i in 0..HISTORY_TOUCHES {
+        let other = skill_name(if i % SMALL == 500 { 501 } else { i % SMALL });
+        for name in [target.clone(), other] {
+            let path: PathBuf = skills_dir.join(&name).join("references/guide.md");
+            std::fs::write(&path, format!("# Guide for {name}\n\nRevision {i}.\n"))?;
+            let req = CommitRequest::auto(&[name.clone()], format!("{name}: references updated"), "metadata");
+            backend.git().commit(req).await?;
+        }
+    }
+    backend.shutdown().await?;
+    eprintln!("  committed {} edits in {:.1} s", 2 * HISTORY_TOUCHES, t.elapsed().as_secs_f64());
+    let backend = Backend::start(config(root)).await?;
+    let mut samples = Vec::with_capacity(HISTORY_SAMPLES);
+    for _ in 0..=HISTORY_SAMPLES {
+        let t = Instant::now();
+        let page = git::get_skill_history(&backend, &target, Some(100), None).await?;
+        samples.push(millis(t.elapsed()));
+        if page.len() != 100 {
+            bail!("expected a full page, got {}", page.len());
+        }
+    }
+    samples.remove(0);
+    backend.shutdown().await?;
+    report.figure("history_first_page_1000_commits", median(samples), "ms", 8.0, 24.0);
+    Ok(())
+}
