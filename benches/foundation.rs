@@ -52,33 +52,13 @@ fn main() -> Result<()> {
     if let Ok(root) = std::env::var(RSS_PROBE_ENV) {
         return rss_probe(Path::new(&root));
     }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG7") {
-        return diag::run7(Path::new(&dir));
-    }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG6") {
-        return diag::run6(Path::new(&dir));
-    }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG5") {
-        return diag::run5(Path::new(&dir));
-    }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG4") {
-        return diag::run4(Path::new(&dir));
-    }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG3") {
-        return diag::run3(Path::new(&dir));
-    }
-    if let Ok(dir) = std::env::var("FOUNDATION_DIAG2") {
-        return diag::run2(Path::new(&dir));
-    }
-    if std::env::var("FOUNDATION_DIAG").is_ok() {
-        return diag::run();
-    }
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     std::fs::create_dir_all(&base).with_context(|| format!("creating {}", base.display()))?;
     let scratch = tempfile::Builder::new().prefix("foundation-bench-").tempdir_in(&base)?;
     eprintln!("foundation bench: data under {}", scratch.path().display());
+    machine_context("before")?;
     let mut report = Report::default();
 
     migrations(&mut report, &scratch.path().join("migrations"))?;
@@ -98,6 +78,7 @@ fn main() -> Result<()> {
         eprintln!("foundation bench: kept {}", scratch.keep().display());
     }
 
+    machine_context("after")?;
     eprintln!("foundation bench: done in {:.1} s", started.elapsed().as_secs_f64());
     if report.missed.is_empty() {
         eprintln!("foundation bench: every figure met its goal");
@@ -139,6 +120,37 @@ impl Report {
     }
 }
 
+/// The figures depend on how busy the machine is (other builds, other tenants of a VM), so the
+/// load average and the cost of a bare cross-thread round trip go to stderr with them.
+fn machine_context(when: &str) -> Result<()> {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let (to_peer, peer_rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<()>>();
+    let peer = std::thread::spawn(move || {
+        while let Ok(back) = peer_rx.recv() {
+            let _ = back.send(());
+        }
+    });
+    let mut samples = Vec::with_capacity(5_000);
+    for i in 0..5_500 {
+        let (back, rx) = std::sync::mpsc::channel();
+        let t = Instant::now();
+        to_peer.send(back)?;
+        rx.recv()?;
+        if i >= 500 {
+            samples.push(micros(t.elapsed()));
+        }
+    }
+    drop(to_peer);
+    let _ = peer.join();
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    eprintln!(
+        "machine {when}: {cores} cores, load average {load}; cross-thread round trip p50 {:.1} us",
+        percentile(&mut samples, 50.0)
+    );
+    Ok(())
+}
+
 fn format_value(value: f64) -> String {
     if value >= 100.0 {
         format!("{value:.0}")
@@ -167,8 +179,8 @@ fn millis(d: Duration) -> f64 {
 // ---------------------------------------------------------------------------------------------
 // Migrations
 
-/// All 20 migrations on fresh files, opened with production's pragmas (see `actors::db::open`);
-/// only `migrate::run` is timed.
+/// All 20 migrations on fresh files, opened with production's pragmas (a copy of
+/// `actors::db::open`, which is private); only `migrate::run` is timed.
 fn migrations(report: &mut Report, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut samples = Vec::with_capacity(MIGRATION_FILES);
@@ -196,7 +208,9 @@ fn open_like_production(path: &Path) -> Result<Connection> {
     if !mode.eq_ignore_ascii_case("wal") {
         bail!("journal mode {mode}");
     }
-    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
+    )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -504,662 +518,4 @@ fn vm_rss_kb() -> Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS in /proc/self/status")?;
     Ok(line.trim_start_matches("VmRSS:").trim().trim_end_matches("kB").trim().parse()?)
-}
-
-mod diag {
-    use super::*;
-    use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
-
-    fn p(name: &str, mut v: Vec<f64>) {
-        let a = percentile(&mut v, 50.0);
-        let b = percentile(&mut v, 99.0);
-        eprintln!("DIAG {name}: p50 {a:.1} us  p99 {b:.1} us");
-    }
-
-    struct Echo;
-    impl Actor for Echo {
-        type Msg = RpcReplyPort<u32>;
-        type State = ();
-        type Arguments = ();
-        async fn pre_start(&self, _me: ActorRef<Self::Msg>, _a: ()) -> Result<(), ActorProcessingErr> {
-            Ok(())
-        }
-        async fn handle(
-            &self,
-            _me: ActorRef<Self::Msg>,
-            msg: Self::Msg,
-            _s: &mut (),
-        ) -> Result<(), ActorProcessingErr> {
-            let _ = msg.send(1);
-            Ok(())
-        }
-    }
-
-    struct Inline {
-        bip: bool,
-    }
-    impl Actor for Inline {
-        type Msg = RpcReplyPort<Vec<String>>;
-        type State = Connection;
-        type Arguments = PathBuf;
-        async fn pre_start(&self, _me: ActorRef<Self::Msg>, a: PathBuf) -> Result<Connection, ActorProcessingErr> {
-            Ok(Connection::open(a)?)
-        }
-        async fn handle(
-            &self,
-            _me: ActorRef<Self::Msg>,
-            msg: Self::Msg,
-            c: &mut Connection,
-        ) -> Result<(), ActorProcessingErr> {
-            let q = |c: &mut Connection| -> Vec<String> {
-                c.prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")
-                    .unwrap()
-                    .query_map([], |r| r.get(0))
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap()
-            };
-            let v = if self.bip { tokio::task::block_in_place(|| q(c)) } else { q(c) };
-            let _ = msg.send(v);
-            Ok(())
-        }
-    }
-
-    const LIST: &str = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, w.current_step, w.status, i.is_active, i.source_repo, l.instance_id, l.pid, l.purpose, l.acquired_at FROM skills AS s LEFT JOIN workflow_runs AS w ON w.skill_id = s.id LEFT JOIN imported_skills AS i ON i.skill_id = s.id LEFT JOIN skill_locks AS l ON l.skill_id = s.id WHERE (?1 IS NULL OR s.skill_source = ?1) AND (?2 IS NULL OR w.status = ?2) AND (?3 IS NULL OR EXISTS (SELECT 1 FROM skill_tags AS t WHERE t.skill_id = s.id AND t.tag = ?3)) AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\' OR s.domain LIKE ?4 ESCAPE '\\' OR s.description LIKE ?4 ESCAPE '\\') ORDER BY s.updated_at DESC, s.name";
-    const SUMMARY: &str = "SELECT COALESCE(SUM(r.total_cost_usd), 0), COUNT(*), COUNT(DISTINCT r.workflow_session_id), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(r.cache_read_tokens), 0), COALESCE(SUM(r.cache_write_tokens), 0) FROM agent_runs AS r WHERE r.reset_marker IS NULL AND (?1 OR r.model NOT LIKE 'mock-%') AND (NOT ?2 OR r.status NOT IN ('cancelled', 'shutdown', 'interrupted')) AND (?3 IS NULL OR r.started_at >= ?3) AND (?4 IS NULL OR r.started_at <= ?4) AND (?5 IS NULL OR r.skill_name = ?5)";
-
-    fn time_ms(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
-        f()?;
-        let mut v = Vec::new();
-        for _ in 0..n {
-            let t = Instant::now();
-            f()?;
-            v.push(millis(t.elapsed()));
-        }
-        Ok(percentile(&mut v, 50.0))
-    }
-
-    fn oncpu_ns() -> u64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
-            .unwrap_or(0)
-    }
-    /// (min wall ms, median on-CPU ms)
-    fn time_min(n: usize, mut f: impl FnMut() -> Result<()>) -> Result<(f64, f64)> {
-        f()?;
-        let mut v = Vec::new();
-        let mut c = Vec::new();
-        for _ in 0..n {
-            let c0 = oncpu_ns();
-            let t = Instant::now();
-            f()?;
-            v.push(millis(t.elapsed()));
-            c.push((oncpu_ns() - c0) as f64 / 1e6);
-        }
-        percentile(&mut v, 50.0);
-        Ok((v[0], percentile(&mut c, 50.0)))
-    }
-
-    type Row13 = (
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<bool>,
-        Option<String>,
-        Option<String>,
-    );
-    fn rows13(conn: &Connection, sql: &str) -> Result<Vec<Row13>> {
-        let n: Option<&str> = None;
-        let mut st = conn.prepare_cached(sql)?;
-        let p = st.parameter_count();
-        let params: Vec<&dyn rusqlite::ToSql> = (0..p).map(|_| &n as &dyn rusqlite::ToSql).collect();
-        Ok(st
-            .query_map(params.as_slice(), |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                    r.get(12)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?)
-    }
-
-    pub fn run3(root: &Path) -> Result<()> {
-        let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
-        conn.execute_batch("PRAGMA cache_size=-32000;")?;
-        let no_order = LIST.replace("ORDER BY s.updated_at DESC, s.name", "");
-        let plus = LIST.replace("ORDER BY s.updated_at DESC", "ORDER BY +s.updated_at DESC");
-        let simple = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, w.current_step, w.status, i.is_active, i.source_repo, l.instance_id FROM skills AS s LEFT JOIN workflow_runs AS w ON w.skill_id = s.id LEFT JOIN imported_skills AS i ON i.skill_id = s.id LEFT JOIN skill_locks AS l ON l.skill_id = s.id ORDER BY s.updated_at DESC, s.name";
-        let skills_only = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, NULL, NULL, NULL, NULL, NULL FROM skills AS s ORDER BY s.updated_at DESC, s.name";
-        let skills_scan = "SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at, NULL, NULL, NULL, NULL, NULL FROM skills AS s";
-        let w_only = "SELECT skill_id, status, '', NULL, '', NULL, '', '', current_step, NULL, NULL, NULL, NULL FROM workflow_runs";
-        for (label, sql) in [
-            ("LIST", LIST),
-            ("no order", no_order.as_str()),
-            ("+updated_at", plus.as_str()),
-            ("no WHERE", simple),
-            ("skills ordered", skills_only),
-            ("skills scan", skills_scan),
-            ("workflow_runs scan", w_only),
-        ] {
-            let (min, med) = time_min(20, || {
-                std::hint::black_box(rows13(&conn, sql)?);
-                Ok(())
-            })?;
-            eprintln!("DIAG3 {label}: min wall {min:.2} ms, median cpu {med:.2} ms");
-        }
-        let (min, med) = time_min(20, || {
-            let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-            let mut rows = st.query([])?;
-            let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-            while let Some(r) = rows.next()? {
-                m.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-            std::hint::black_box(m);
-            Ok(())
-        })?;
-        eprintln!("DIAG3 tags+map: min wall {min:.2} ms, median cpu {med:.2} ms");
-        let (min, med) = time_min(20, || {
-            let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-            let mut rows = st.query([])?;
-            let mut n = 0usize;
-            while let Some(r) = rows.next()? {
-                let _: i64 = r.get(0)?;
-                let s: &str = r.get_ref(1)?.as_str()?;
-                n += s.len();
-            }
-            std::hint::black_box(n);
-            Ok(())
-        })?;
-        eprintln!("DIAG3 tags scan only: min wall {min:.2} ms, median cpu {med:.2} ms");
-        Ok(())
-    }
-
-    pub fn run4(root: &Path) -> Result<()> {
-        let mut conn = open_like_production(&root.join("usage/data/skill-builder.db"))?;
-        let pair = |conn: &mut Connection| -> Result<()> {
-            for acquire in [true, false] {
-                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let id: i64 = tx
-                    .prepare_cached("SELECT id FROM skills WHERE name = ?1")?
-                    .query_row(["skill-00001"], |r| r.get(0))?;
-                let held: Option<(String, u32)> = rusqlite::OptionalExtension::optional(tx.prepare_cached("SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))?;
-                if acquire {
-                    if held.is_none() {
-                        tx.execute("INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", rusqlite::params![id, "me", 1, 1, "edit", "2026"])?;
-                    }
-                    let _h: Option<(String, u32)> = rusqlite::OptionalExtension::optional(tx.prepare_cached("SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))?;
-                } else {
-                    tx.execute("DELETE FROM skill_locks WHERE skill_id = ?1", [id])?;
-                }
-                tx.commit()?;
-            }
-            Ok(())
-        };
-        for round in 0..3 {
-            let mut w = Vec::new();
-            let mut c = Vec::new();
-            for _ in 0..200 {
-                pair(&mut conn)?;
-            }
-            for _ in 0..2000 {
-                let c0 = oncpu_ns();
-                let t = Instant::now();
-                pair(&mut conn)?;
-                w.push(micros(t.elapsed()));
-                c.push((oncpu_ns() - c0) as f64 / 1e3);
-            }
-            eprintln!(
-                "DIAG4 round {round} inline acquire+release SQL: wall p50 {:.1} us p99 {:.1} us, cpu p50 {:.1} us",
-                percentile(&mut w, 50.0),
-                percentile(&mut w, 99.0),
-                percentile(&mut c, 50.0)
-            );
-        }
-        let n: Option<&str> = None;
-        let no_distinct = SUMMARY.replace("COUNT(DISTINCT r.workflow_session_id)", "0");
-        for cache in ["", "PRAGMA cache_size=-32000;"] {
-            conn.execute_batch(cache)?;
-            for (label, sql) in [("summary", SUMMARY), ("summary w/o distinct", no_distinct.as_str())] {
-                let (min, med) = time_min(40, || {
-                    let x: (f64, i64, i64) =
-                        conn.prepare_cached(sql)?.query_row(rusqlite::params![false, false, n, n, n], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                        })?;
-                    std::hint::black_box(x);
-                    Ok(())
-                })?;
-                eprintln!("DIAG4 [{cache}] {label}: min wall {min:.2} ms, median cpu {med:.2} ms");
-            }
-        }
-        Ok(())
-    }
-
-    pub fn run5(dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut per = vec![0f64; 21];
-        let mut checks = Vec::new();
-        let mut totals = Vec::new();
-        let mut one_tx = Vec::new();
-        let mut mem = Vec::new();
-        let mut totals_nosync = Vec::new();
-        for i in 0..12 {
-            let conn = open_like_production(&dir.join(format!("m{i}.db")))?;
-            let t0 = Instant::now();
-            conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
-            per[0] += millis(t0.elapsed());
-            for m in migrate::MIGRATIONS {
-                let t = Instant::now();
-                conn.execute_batch(&format!(
-                    "BEGIN IMMEDIATE; {} INSERT INTO schema_migrations VALUES ({}, 'x', 'y', 'z'); COMMIT;",
-                    m.sql, m.version
-                ))?;
-                per[m.version as usize] += millis(t.elapsed());
-            }
-            let t = Instant::now();
-            let _v: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-            let _s: String = conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
-            checks.push(millis(t.elapsed()));
-            totals.push(millis(t0.elapsed()));
-            let conn = open_like_production(&dir.join(format!("n{i}.db")))?;
-            let t = Instant::now();
-            let all: String = migrate::MIGRATIONS.iter().map(|m| m.sql).collect::<Vec<_>>().join("\n");
-            conn.execute_batch(&format!("BEGIN IMMEDIATE; {all} COMMIT;"))?;
-            one_tx.push(millis(t.elapsed()));
-            let mut c = Connection::open_in_memory()?;
-            let t = Instant::now();
-            migrate::run(&mut c, "t", None)?;
-            mem.push(millis(t.elapsed()));
-            let mut conn = open_like_production(&dir.join(format!("o{i}.db")))?;
-            conn.execute_batch("PRAGMA synchronous=OFF")?;
-            let t = Instant::now();
-            migrate::run(&mut conn, "t", None)?;
-            totals_nosync.push(millis(t.elapsed()));
-        }
-        let per: Vec<String> = per.iter().enumerate().map(|(i, t)| format!("{i}:{:.2}", t / 12.0)).collect();
-        eprintln!("DIAG5 per migration mean ms: {}", per.join(" "));
-        eprintln!(
-            "DIAG5 checks p50 {:.2} ms; total (own loop) p50 {:.2}; single tx p50 {:.2}; in-memory migrate::run p50 {:.2}; sync=OFF migrate::run p50 {:.2}",
-            percentile(&mut checks, 50.0),
-            percentile(&mut totals, 50.0),
-            percentile(&mut one_tx, 50.0),
-            percentile(&mut mem, 50.0),
-            percentile(&mut totals_nosync, 50.0)
-        );
-        Ok(())
-    }
-
-    pub fn run6(root: &Path) -> Result<()> {
-        let src = root.join("usage/data/skill-builder.db");
-        let copy = root.join("usage-copy.db");
-        {
-            let c = Connection::open(&src)?;
-            c.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
-        }
-        let conn = open_like_production(&copy)?;
-        conn.execute_batch("PRAGMA cache_size=-32000;")?;
-        let n: Option<&str> = None;
-        let no_distinct = SUMMARY.replace("COUNT(DISTINCT r.workflow_session_id)", "0");
-        let filt = SUMMARY.split(" WHERE ").nth(1).unwrap_or_default().to_string();
-        let sess = format!(
-            "SELECT COUNT(*) FROM workflow_sessions AS s WHERE EXISTS (SELECT 1 FROM agent_runs AS r WHERE r.workflow_session_id = s.session_id AND {filt})"
-        );
-        let grouped = format!(
-            "SELECT SUM(c), SUM(n), COUNT(sid), SUM(i), SUM(o), SUM(cr), SUM(cw) FROM (SELECT r.workflow_session_id AS sid, SUM(r.total_cost_usd) c, COUNT(*) n, SUM(r.input_tokens) i, SUM(r.output_tokens) o, SUM(r.cache_read_tokens) cr, SUM(r.cache_write_tokens) cw FROM agent_runs AS r WHERE {filt} GROUP BY r.workflow_session_id)"
-        );
-        let q = |sql: &str| -> Result<()> {
-            let x: (f64, i64, i64) = conn
-                .prepare_cached(sql)?
-                .query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            std::hint::black_box(x);
-            Ok(())
-        };
-        let qs = |sql: &str| -> Result<()> {
-            let x: i64 = conn.prepare_cached(sql)?.query_row(rusqlite::params![false, false, n, n, n], |r| r.get(0))?;
-            std::hint::black_box(x);
-            Ok(())
-        };
-        for round in 0..2 {
-            for (label, which) in
-                [("current", 0), ("no distinct", 1), ("no distinct + EXISTS sessions", 2), ("grouped", 3)]
-            {
-                let (min, med) = time_min(40, || match which {
-                    0 => q(SUMMARY),
-                    1 => q(&no_distinct),
-                    2 => {
-                        q(&no_distinct)?;
-                        qs(&sess)
-                    }
-                    _ => q(&grouped),
-                })?;
-                eprintln!("DIAG6 r{round} {label}: min {min:.2} ms median {med:.2} ms");
-            }
-            if round == 0 {
-                conn.execute_batch("CREATE INDEX idx_runs_usage ON agent_runs(reset_marker, model, status, started_at, skill_name, workflow_session_id, total_cost_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens);")?;
-                eprintln!("DIAG6 with covering index:");
-                let plan: Vec<String> = conn
-                    .prepare(&format!("EXPLAIN QUERY PLAN {SUMMARY}"))?
-                    .query_map(rusqlite::params![false, false, n, n, n], |r| r.get::<_, String>(3))?
-                    .collect::<Result<_, _>>()?;
-                eprintln!("DIAG6 plan {plan:?}");
-            }
-        }
-        Ok(())
-    }
-
-    fn old_list(conn: &Connection) -> Result<usize> {
-        let mut v = rows13(conn, LIST)?;
-        let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-        let mut rows = st.query([])?;
-        let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-        while let Some(r) = rows.next()? {
-            m.entry(r.get(0)?).or_default().push(r.get(1)?);
-        }
-        let mut out = Vec::new();
-        for row in &mut v {
-            out.push((m.remove(&row.0).unwrap_or_default(), row.1.len()));
-        }
-        Ok(out.len())
-    }
-    fn new_list(conn: &Connection) -> Result<usize> {
-        let sql = LIST.replace("ORDER BY s.updated_at DESC, s.name", "ORDER BY s.id");
-        let v = rows13(conn, &sql)?;
-        let mut v: Vec<(Row13, Vec<String>)> = v.into_iter().map(|r| (r, Vec::new())).collect();
-        let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-        let mut rows = st.query([])?;
-        let mut next = v.iter_mut().peekable();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while next.peek().is_some_and(|x| x.0.0 < id) {
-                next.next();
-            }
-            if let Some(x) = next.peek_mut() {
-                if x.0.0 == id {
-                    x.1.push(r.get(1)?);
-                }
-            }
-        }
-        v.sort_unstable_by(|a, b| b.0.7.cmp(&a.0.7).then_with(|| a.0.1.cmp(&b.0.1)));
-        Ok(v.len())
-    }
-
-    pub fn run7(root: &Path) -> Result<()> {
-        if let Ok(mode) = std::env::var("DIAG7_MODE") {
-            let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
-            if mode.contains("cache") {
-                conn.execute_batch("PRAGMA cache_size=-16384;")?;
-            }
-            let iters: usize = if mode.contains("zero") { 0 } else { 5 };
-            for _ in 0..iters {
-                if mode.contains("old") {
-                    std::hint::black_box(old_list(&conn)?);
-                } else {
-                    std::hint::black_box(new_list(&conn)?);
-                }
-            }
-            return Ok(());
-        }
-        for round in 0..3 {
-            for cache in ["", "PRAGMA cache_size=-16384;"] {
-                let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
-                conn.execute_batch(cache)?;
-                let (a, _) = time_min(15, || {
-                    std::hint::black_box(old_list(&conn)?);
-                    Ok(())
-                })?;
-                let (b, _) = time_min(15, || {
-                    std::hint::black_box(new_list(&conn)?);
-                    Ok(())
-                })?;
-                eprintln!("DIAG7 r{round} [{cache}] old list min {a:.2} ms | new list min {b:.2} ms");
-            }
-        }
-        Ok(())
-    }
-
-    pub fn run2(root: &Path) -> Result<()> {
-        for (label, pragma) in [
-            ("default cache", ""),
-            ("cache_size=-32000", "PRAGMA cache_size=-32000;"),
-            ("mmap 256MB", "PRAGMA mmap_size=268435456;"),
-        ] {
-            let conn = open_like_production(&root.join("library/data/skill-builder.db"))?;
-            conn.execute_batch(pragma)?;
-            let n: Option<&str> = None;
-            let list = time_ms(15, || {
-                let mut st = conn.prepare_cached(LIST)?;
-                let rows: Vec<(
-                    i64,
-                    String,
-                    String,
-                    Option<String>,
-                    String,
-                    Option<String>,
-                    String,
-                    String,
-                    Option<i64>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                )> = st
-                    .query_map(rusqlite::params![n, n, n, n], |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                            r.get(6)?,
-                            r.get(7)?,
-                            r.get(8)?,
-                            r.get(9)?,
-                            r.get(10)?,
-                            r.get(11)?,
-                            r.get(12)?,
-                        ))
-                    })?
-                    .collect::<Result<_, _>>()?;
-                std::hint::black_box(rows);
-                Ok(())
-            })?;
-            let scan = time_ms(15, || {
-                let mut st = conn.prepare_cached("SELECT s.id, s.name, s.skill_source, s.domain, s.skill_type, s.description, s.created_at, s.updated_at FROM skills s")?;
-                let rows: Vec<(i64, String, String, Option<String>, String, Option<String>, String, String)> = st
-                    .query_map([], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-                    })?
-                    .collect::<Result<_, _>>()?;
-                std::hint::black_box(rows);
-                Ok(())
-            })?;
-            let tags = time_ms(15, || {
-                let mut st = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-                let mut rows = st.query([])?;
-                let mut m: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-                while let Some(r) = rows.next()? {
-                    m.entry(r.get(0)?).or_default().push(r.get(1)?);
-                }
-                std::hint::black_box(m);
-                Ok(())
-            })?;
-            let uconn = open_like_production(&root.join("usage/data/skill-builder.db"))?;
-            uconn.execute_batch(pragma)?;
-            let summ = time_ms(30, || {
-                let x: (f64, i64, i64) = uconn
-                    .prepare_cached(SUMMARY)?
-                    .query_row(rusqlite::params![false, false, n, n, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                std::hint::black_box(x);
-                Ok(())
-            })?;
-            eprintln!(
-                "DIAG2 [{label}] list query {list:.2} ms | skills scan {scan:.2} ms | tags+map {tags:.2} ms | usage summary {summ:.2} ms"
-            );
-        }
-        Ok(())
-    }
-
-    pub fn run() -> Result<()> {
-        let n = 20_000;
-        // std thread ping-pong via crossbeam-free std mpsc.
-        {
-            let (to, rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<u32>>();
-            std::thread::spawn(move || {
-                while let Ok(back) = rx.recv() {
-                    let _ = back.send(1);
-                }
-            });
-            let mut v = Vec::new();
-            for i in 0..n + 1000 {
-                let (btx, brx) = std::sync::mpsc::channel();
-                let t = Instant::now();
-                to.send(btx)?;
-                brx.recv()?;
-                if i >= 1000 {
-                    v.push(micros(t.elapsed()));
-                }
-            }
-            p("std thread ping-pong", v);
-        }
-        let dir = tempfile::tempdir()?;
-        let path = dir.path().join("d.db");
-        let mut conn = open_like_production(&path)?;
-        migrate::run(&mut conn, "t", None)?;
-        conn.execute_batch(
-            "INSERT INTO skills (id,name,skill_source,created_at,updated_at) VALUES (1,'a','imported','t','t');
-          INSERT INTO skill_tags VALUES (1,'x','t'),(1,'y','t'),(1,'z','t');",
-        )?;
-        {
-            let mut v = Vec::new();
-            for i in 0..n + 1000 {
-                let t = Instant::now();
-                let tags: Vec<String> = conn
-                    .prepare_cached("SELECT DISTINCT tag FROM skill_tags ORDER BY tag")?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
-                std::hint::black_box(tags);
-                if i >= 1000 {
-                    v.push(micros(t.elapsed()));
-                }
-            }
-            p("all_tags query inline", v);
-        }
-        for flavour in ["multi", "current"] {
-            let rt = if flavour == "multi" {
-                tokio::runtime::Builder::new_multi_thread().enable_all().build()?
-            } else {
-                tokio::runtime::Builder::new_current_thread().enable_all().build()?
-            };
-            let c2 = Connection::open(&path)?;
-            rt.block_on(async {
-                let tconn = tokio_rusqlite::Connection::from(c2);
-                let mut v = Vec::new();
-                for i in 0..n + 1000 {
-                    let t = Instant::now();
-                    let x = tconn.call_raw(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))).await;
-                    std::hint::black_box(x.is_ok());
-                    if i >= 1000 {
-                        v.push(micros(t.elapsed()));
-                    }
-                }
-                p(&format!("[{flavour}] tokio_rusqlite call_raw SELECT 1"), v);
-                let (actor, _h) = Actor::spawn(None, Echo, ()).await?;
-                let mut v = Vec::new();
-                for i in 0..n + 1000 {
-                    let t = Instant::now();
-                    let x = actor.call(|r| r, None).await;
-                    std::hint::black_box(x.is_ok());
-                    if i >= 1000 {
-                        v.push(micros(t.elapsed()));
-                    }
-                }
-                p(&format!("[{flavour}] ractor echo call"), v);
-                // spawned task from main block_on: measure from inside a spawned task
-                let actor2 = actor.clone();
-                let v = tokio::spawn(async move {
-                    let mut v = Vec::new();
-                    for i in 0..n + 1000 {
-                        let t = Instant::now();
-                        let x = actor2.call(|r| r, None).await;
-                        std::hint::black_box(x.is_ok());
-                        if i >= 1000 {
-                            v.push(micros(t.elapsed()));
-                        }
-                    }
-                    v
-                })
-                .await?;
-                p(&format!("[{flavour}] ractor echo call from spawned task"), v);
-                for bip in [false, true] {
-                    if bip && flavour == "current" {
-                        continue;
-                    }
-                    let (a, _h) = Actor::spawn(None, Inline { bip }, path.clone()).await?;
-                    let v = tokio::spawn(async move {
-                        let mut v = Vec::new();
-                        for i in 0..n + 1000 {
-                            let t = Instant::now();
-                            let x = a.call(|r| r, None).await;
-                            std::hint::black_box(x.is_ok());
-                            if i >= 1000 {
-                                v.push(micros(t.elapsed()));
-                            }
-                        }
-                        v
-                    })
-                    .await?;
-                    p(&format!("[{flavour}] inline-sqlite actor (block_in_place={bip}) from spawned task"), v);
-                }
-                let root = tempfile::tempdir()?;
-                let backend = Backend::start(Config::for_test(root.path())).await?;
-                let b2 = backend.clone();
-                let v = tokio::spawn(async move {
-                    let mut v = Vec::new();
-                    for i in 0..n + 1000 {
-                        let t = Instant::now();
-                        let x = b2.db().all_tags().await;
-                        std::hint::black_box(x.is_ok());
-                        if i >= 1000 {
-                            v.push(micros(t.elapsed()));
-                        }
-                    }
-                    v
-                })
-                .await?;
-                p(&format!("[{flavour}] db().all_tags from spawned task"), v);
-                let mut v = Vec::new();
-                for i in 0..n + 1000 {
-                    let t = Instant::now();
-                    let x = backend.db().all_tags().await;
-                    std::hint::black_box(x.is_ok());
-                    if i >= 1000 {
-                        v.push(micros(t.elapsed()));
-                    }
-                }
-                p(&format!("[{flavour}] db().all_tags from block_on"), v);
-                backend.shutdown().await?;
-                anyhow::Ok(())
-            })?;
-        }
-        Ok(())
-    }
 }

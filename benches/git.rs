@@ -48,10 +48,15 @@ fn main() -> Result<()> {
     let scratch = tempfile::Builder::new().prefix("skill-builder-git-bench-").tempdir()?;
     eprintln!("git bench: data under {}", scratch.path().display());
     let mut report = Report::default();
+    // `SB_GIT_BENCH_ONLY=initial` stops after the initial-commit figure (for profiling).
+    let only_initial = std::env::var("SB_GIT_BENCH_ONLY").is_ok_and(|v| v == "initial");
     runtime.block_on(async {
         let large = scratch.path().join("large");
         seed_library(&large, LARGE).await?;
         initial_commit(&mut report, &large).await?;
+        if only_initial {
+            return Ok(());
+        }
         settle(&large).await?;
         startup_reconcile(&mut report, "reconcile_startup_10000", &large, 600.0, 6_900.0).await?;
         auto_commit(&mut report, &large).await?;
@@ -277,7 +282,7 @@ async fn auto_commit(report: &mut Report, root: &Path) -> Result<()> {
         let path = root.join("skills").join(&name).join("SKILL.md");
         let text = std::fs::read_to_string(&path)?;
         std::fs::write(&path, format!("{text}\nEdited in sample {k}.\n"))?;
-        let req = CommitRequest::auto(&[name.clone()], format!("{name}: metadata updated"), "metadata");
+        let req = CommitRequest::auto(std::slice::from_ref(&name), format!("{name}: metadata updated"), "metadata");
         let t = Instant::now();
         let outcome = backend.git().commit(req).await?;
         samples.push(millis(t.elapsed()));
@@ -300,7 +305,8 @@ async fn history(report: &mut Report, root: &Path) -> Result<()> {
         for name in [target.clone(), other] {
             let path: PathBuf = skills_dir.join(&name).join("references/guide.md");
             std::fs::write(&path, format!("# Guide for {name}\n\nRevision {i}.\n"))?;
-            let req = CommitRequest::auto(&[name.clone()], format!("{name}: references updated"), "metadata");
+            let req =
+                CommitRequest::auto(std::slice::from_ref(&name), format!("{name}: references updated"), "metadata");
             backend.git().commit(req).await?;
         }
     }

@@ -29,10 +29,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
 /// Makes the rename durable. Best effort: some file systems refuse to fsync a folder.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
-    if let Ok(handle) = std::fs::File::open(dir) {
-        if let Err(err) = handle.sync_all() {
-            tracing::debug!(%err, dir = %dir.display(), "could not fsync folder");
-        }
+    if let Ok(handle) = std::fs::File::open(dir)
+        && let Err(err) = handle.sync_all()
+    {
+        tracing::debug!(%err, dir = %dir.display(), "could not fsync folder");
     }
 }
 

@@ -134,10 +134,10 @@ impl Backend {
             Err(err) => tracing::warn!(%err, "agents did not stop cleanly"),
         }
         let recorder = self.inner.recorder.lock().ok().and_then(|mut r| r.take());
-        if let Some(recorder) = recorder {
-            if tokio::time::timeout(Duration::from_secs(3), recorder).await.is_err() {
-                tracing::warn!("some agent run records were not written before shutdown");
-            }
+        if let Some(recorder) = recorder
+            && tokio::time::timeout(Duration::from_secs(3), recorder).await.is_err()
+        {
+            tracing::warn!("some agent run records were not written before shutdown");
         }
         self.inner.reconciler.stop().await;
         self.inner.git.stop().await;

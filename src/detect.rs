@@ -233,7 +233,7 @@ fn versioned(text: &str, schema: &str) -> Result<Object, String> {
         Some(found) => return Err(format!("schema is '{found}', expected '{schema}'")),
         None => return Err(format!("no \"schema\": \"{schema}\" field")),
     }
-    if !doc.get("version").and_then(|v| v.as_u64()).is_some_and(|v| v >= 1) {
+    if doc.get("version").and_then(|v| v.as_u64()).is_none_or(|v| v < 1) {
         return Err("\"version\" must be a positive integer".into());
     }
     Ok(doc)

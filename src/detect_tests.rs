@@ -74,7 +74,8 @@ fn partial_and_invalid_outputs_are_reported_not_counted() {
 
 #[test]
 fn json_rules() {
-    let checks: &[(&str, fn(&str) -> Result<(), String>, bool)] = &[
+    type Check = fn(&str) -> Result<(), String>;
+    let checks: &[(&str, Check, bool)] = &[
         (CLAR, check_clarifications, true),
         (
             "\u{feff}```json\n{\"schema\":\"skill-builder/decisions\",\"version\":1,\"decisions\":[{}]}\n```",

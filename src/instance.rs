@@ -48,10 +48,10 @@ impl InstanceInfo {
             return false;
         }
         let Some(found) = probe(pid) else { return false };
-        if let Some(recorded) = pid_start_time {
-            if (found.start_time - recorded).abs() > START_TIME_TOLERANCE_SECS {
-                return false;
-            }
+        if let Some(recorded) = pid_start_time
+            && (found.start_time - recorded).abs() > START_TIME_TOLERANCE_SECS
+        {
+            return false;
         }
         match &self.process_name {
             Some(ours) => *ours == found.name,

@@ -237,14 +237,14 @@ fn copy_and_verify(backend: &Backend, from: &Path, to: &Path) -> Result<u32, App
             }
         }
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             progress(MigrationPhase::Copying, done);
         }
     }
     progress(MigrationPhase::Verifying, 0);
     for (checked, item) in items.iter().filter(|i| !matches!(i.kind, ItemKind::Dir)).enumerate() {
         verify(&from.join(&item.rel), &to.join(&item.rel), &item.kind)?;
-        if (checked as u32 + 1) % PROGRESS_EVERY == 0 {
+        if (checked as u32 + 1).is_multiple_of(PROGRESS_EVERY) {
             progress(MigrationPhase::Verifying, checked as u32 + 1);
         }
     }

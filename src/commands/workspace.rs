@@ -1,4 +1,5 @@
-//! Workflow sessions: which visit of a skill's workflow or test page agent runs belong to.
+//! Workspace & Reconciliation commands (backend.md §3.11): workflow sessions, the workspace
+//! folder, and the reconciliation of the skills folder with the library (report and resolutions).
 
 use crate::Backend;
 use crate::protocol::*;

@@ -21,10 +21,10 @@ struct TauriSink(OnceLock<tauri::AppHandle>);
 
 impl EventSink for TauriSink {
     fn emit(&self, event: AppEvent) {
-        if let Some(app) = self.0.get() {
-            if let Err(err) = app.emit(event.name(), &event) {
-                tracing::warn!(%err, event = event.name(), "could not forward an event to the window");
-            }
+        if let Some(app) = self.0.get()
+            && let Err(err) = app.emit(event.name(), &event)
+        {
+            tracing::warn!(%err, event = event.name(), "could not forward an event to the window");
         }
     }
 }

@@ -339,6 +339,11 @@ async fn a_vanished_repository_is_recreated_and_a_corrupt_index_is_rebuilt() {
     let summaries: Vec<String> = log(&env).into_iter().map(|(s, _)| s).collect();
     assert_eq!(summaries, ["record existing skills"], "a fresh repository records the folder as it is");
     assert_eq!(file_at(&env, &sha, "keep/SKILL.md").as_deref(), Some("v3"));
+    let packs = std::fs::read_dir(env.skills().join(".git/objects/pack")).unwrap().count();
+    assert_eq!(packs, 2, "the skill folders were written as one pack and its index");
+    let repository = repo(&env);
+    let statuses = repository.statuses(None).unwrap();
+    assert_eq!(statuses.len(), 0, "the first commit's index carries stat data: nothing shows as changed");
 }
 
 #[tokio::test]
@@ -482,4 +487,19 @@ async fn a_copy_that_fails_halfway_leaves_the_old_folder_the_source_of_truth() {
     assert_eq!(view.git_status.unwrap().path.as_deref(), Some(lib_a.to_str().unwrap()));
     create(b, "after-failure").await;
     assert!(lib_a.join("after-failure").is_dir(), "commands still use the old folder");
+}
+
+#[tokio::test]
+async fn the_first_commit_applies_gitattributes_conversions() {
+    let (env, clock) = clocked().await;
+    create(&env.backend, "crlf").await;
+    edit_and_record(&env, &clock, "crlf/SKILL.md", "before").await;
+    std::fs::remove_dir_all(env.skills().join(".git")).unwrap();
+    write(&env, "crlf/.gitattributes", "*.md text eol=lf\n");
+    write(&env, "crlf/SKILL.md", "line one\r\nline two\r\n");
+    let sha = edit_and_record(&env, &clock, "crlf/notes.md", "plain").await;
+    assert_eq!(log(&env)[0].0, "record existing skills");
+    assert_eq!(file_at(&env, &sha, "crlf/SKILL.md").as_deref(), Some("line one\nline two\n"), "normalised by git");
+    let repository = repo(&env);
+    assert_eq!(repository.statuses(None).unwrap().len(), 0);
 }

@@ -174,6 +174,17 @@ async fn every_row_and_folder_combination_gives_its_documented_outcome() {
 
     assert_eq!(files(&env.skills()), before, "no file was deleted or changed");
 
+    // Pass 3: outside changes to known skills are committed; discoveries are not staged.
+    b.git().status().await.unwrap();
+    let repo = git2::Repository::open(env.skills()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let summary = head.summary().unwrap().unwrap().to_string();
+    assert!(summary.starts_with("reconcile: record external changes ("), "{summary}");
+    assert!(summary.contains("row-full") && !summary.contains("disk-full"), "{summary}");
+    let tree = head.tree().unwrap();
+    assert!(tree.get_path(Path::new("row-full/SKILL.md")).is_ok());
+    assert!(tree.get_path(Path::new("disk-full")).is_err());
+
     let again = workspace::reconcile_startup(b, true).await.unwrap();
     assert_eq!((again.auto_fixed, again.auto_cleaned, again.orphans.len()), (0, 0, 0), "a second pass is a no-op");
     assert_eq!(again.discoveries, report.discoveries);

@@ -75,10 +75,10 @@ pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Resul
            checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
     )?;
     let applied = applied_versions(conn)?;
-    if let Some(&(newest, _)) = applied.last() {
-        if newest > latest_version() {
-            return Err(too_new(newest));
-        }
+    if let Some(&(newest, _)) = applied.last()
+        && newest > latest_version()
+    {
+        return Err(too_new(newest));
     }
     for (version, stored) in &applied {
         let known = MIGRATIONS.iter().find(|m| m.version == *version);

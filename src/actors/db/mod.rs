@@ -288,7 +288,7 @@ impl Actor for DbActor {
                 run(state, reply, move |c, x| locks::release(c, x, &skill, force)).await
             }
             M::CheckLock { skill, reply } => run(state, reply, move |c, x| locks::check(c, x, &skill)).await,
-            M::ListLocks { reply } => run(state, reply, |c, x| locks::list(c, x)).await,
+            M::ListLocks { reply } => run(state, reply, locks::list).await,
             M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)).await,
             M::UpdateSettings { patch, now, reply } => {
                 run(state, reply, move |c, _| settings::update(c, &patch, &now)).await

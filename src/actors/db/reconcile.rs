@@ -56,21 +56,46 @@ pub struct Registration {
 
 /// Reconciliation's requests to the database.
 pub enum ReconcileMsg {
-    Snapshot { reply: Reply<DbSnapshot> },
-    SetSteps { name: String, expected: Option<[String; 6]>, steps: [String; 6], now: String, reply: Reply<bool> },
-    Artifacts { name: String, reply: Reply<Vec<(String, String)>> },
-    Register { reg: Box<Registration>, now: String, reply: Reply<SkillSummary> },
-    Ignore { folder: String, now: String, reply: Reply<()> },
-    RunningAgent { skill: Option<String>, reply: Reply<Option<String>> },
-    OpenRefineSession { skill: String, reply: Reply<Option<String>> },
+    Snapshot {
+        reply: Reply<DbSnapshot>,
+    },
+    SetSteps {
+        name: String,
+        expected: Option<Box<[String; 6]>>,
+        steps: Box<[String; 6]>,
+        now: String,
+        reply: Reply<bool>,
+    },
+    Artifacts {
+        name: String,
+        reply: Reply<Vec<(String, String)>>,
+    },
+    Register {
+        reg: Box<Registration>,
+        now: String,
+        reply: Reply<SkillSummary>,
+    },
+    Ignore {
+        folder: String,
+        now: String,
+        reply: Reply<()>,
+    },
+    RunningAgent {
+        skill: Option<String>,
+        reply: Reply<Option<String>>,
+    },
+    OpenRefineSession {
+        skill: String,
+        reply: Reply<Option<String>>,
+    },
 }
 
 pub(super) async fn handle(state: &DbState, msg: ReconcileMsg) {
     use ReconcileMsg as M;
     match msg {
-        M::Snapshot { reply } => run(state, reply, |c, x| snapshot(c, x)).await,
+        M::Snapshot { reply } => run(state, reply, snapshot).await,
         M::SetSteps { name, expected, steps, now, reply } => {
-            run(state, reply, move |c, _| set_steps(c, &name, expected.as_ref(), &steps, &now)).await;
+            run(state, reply, move |c, _| set_steps(c, &name, expected.as_deref(), &steps, &now)).await;
         }
         M::Artifacts { name, reply } => run(state, reply, move |c, _| artifacts(c, &name)).await,
         M::Register { reg, now, reply } => run(state, reply, move |c, x| register(c, x, &reg, &now)).await,
@@ -85,13 +110,17 @@ fn snapshot(conn: &mut Connection, ctx: &DbCtx) -> Result<DbSnapshot, AppError> 
     // Three flat scans merged here: several times faster than correlated subqueries per skill.
     let mut steps: HashMap<i64, [String; 6]> = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT run_id, step_id, status FROM workflow_steps")?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT run_id, group_concat(status, ',' ORDER BY step_id) FROM workflow_steps GROUP BY run_id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let slot = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
-            if let Some(status) = steps.entry(row.get(0)?).or_default().get_mut(slot) {
-                *status = row.get(2)?;
+            let list: String = row.get(1)?;
+            let mut statuses: [String; 6] = Default::default();
+            for (slot, status) in statuses.iter_mut().zip(list.split(',')) {
+                *slot = status.to_string();
             }
+            steps.insert(row.get(0)?, statuses);
         }
     }
     let mut artifacts: HashMap<i64, Vec<String>> = HashMap::new();
@@ -339,8 +368,8 @@ impl DbHandle {
         let now = self.now();
         self.reconcile_ask("update workflow steps", |reply| ReconcileMsg::SetSteps {
             name: name.into(),
-            expected,
-            steps,
+            expected: expected.map(Box::new),
+            steps: Box::new(steps),
             now,
             reply,
         })

@@ -269,6 +269,12 @@ pub fn index_entry(rel: &str, id: Oid, mode: u32, meta: &std::fs::Metadata) -> I
 pub fn changed_top_level(repo: &Repository, candidates: &BTreeSet<String>) -> Result<Vec<String>, AppError> {
     let mut options = StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false).exclude_submodules(true);
+    // A few folders (one skill re-judged after a restore): look only there, not at the whole library.
+    if candidates.len() <= 50 {
+        for name in candidates {
+            options.pathspec(format!("{name}/"));
+        }
+    }
     let statuses = repo.statuses(Some(&mut options))?;
     let mut changed = BTreeSet::new();
     for entry in statuses.iter() {

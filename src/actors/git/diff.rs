@@ -106,14 +106,15 @@ fn file_diff(
         new_content,
         truncated,
     };
-    if !binary && !truncated {
-        if let Some(mut patch) = Patch::from_diff(diff, index)? {
-            let (_, additions, deletions) = patch.line_stats()?;
-            file.additions = u32::try_from(additions).unwrap_or(u32::MAX);
-            file.deletions = u32::try_from(deletions).unwrap_or(u32::MAX);
-            let buf = patch.to_buf()?;
-            file.patch = buf.as_str().ok().map(|p| strip_prefix_in_patch(p, prefix));
-        }
+    if !binary
+        && !truncated
+        && let Some(mut patch) = Patch::from_diff(diff, index)?
+    {
+        let (_, additions, deletions) = patch.line_stats()?;
+        file.additions = u32::try_from(additions).unwrap_or(u32::MAX);
+        file.deletions = u32::try_from(deletions).unwrap_or(u32::MAX);
+        let buf = patch.to_buf()?;
+        file.patch = buf.as_str().ok().map(|p| strip_prefix_in_patch(p, prefix));
     }
     Ok(file)
 }

@@ -10,7 +10,9 @@ mod diff;
 mod history;
 mod initial;
 mod ops;
+mod pack;
 mod restore;
+mod snapshot;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -17,8 +17,8 @@ pub enum Verdict {
     AutoClean,
     /// The disk is ahead of the database: write `steps` if the rows still show `expected`.
     Advance {
-        expected: [String; 6],
-        steps: [String; 6],
+        expected: Box<[String; 6]>,
+        steps: Box<[String; 6]>,
     },
     Orphan(Orphan),
 }
@@ -119,7 +119,7 @@ pub fn judge_skill(record: &SkillRecord, detection: Option<&Detection>) -> Judge
     } else {
         notes.push(format!("{}: steps advanced to match the files on disk", record.name));
     }
-    Judgement { verdict: Verdict::Advance { expected: run.steps.clone(), steps }, notes }
+    Judgement { verdict: Verdict::Advance { expected: Box::new(run.steps.clone()), steps: Box::new(steps) }, notes }
 }
 
 /// Marketplace and imported skills: the folder and its SKILL.md must exist.

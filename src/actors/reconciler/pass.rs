@@ -114,7 +114,7 @@ pub async fn run(
                 Err(err) => tracing::warn!(%err, skill = %record.name, "could not remove an empty library entry"),
             },
             Verdict::Advance { expected, steps } => {
-                match args.db.set_steps(&record.name, Some(expected), steps).await {
+                match args.db.set_steps(&record.name, Some(*expected), *steps).await {
                     Ok(true) => report.auto_fixed += 1,
                     Ok(false) => {
                         report.notifications.push(format!("{}: changed meanwhile; left as it is", record.name))

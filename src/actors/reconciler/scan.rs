@@ -47,10 +47,16 @@ pub fn list_top(root: &Path) -> std::io::Result<HashMap<String, TopEntry>> {
 }
 
 /// Cached verdicts by folder name.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DetectionCache {
     version: u32,
     entries: HashMap<String, (u64, Detection)>,
+}
+
+impl Default for DetectionCache {
+    fn default() -> Self {
+        DetectionCache { version: CACHE_VERSION, entries: HashMap::new() }
+    }
 }
 
 impl DetectionCache {
@@ -60,7 +66,7 @@ impl DetectionCache {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<DetectionCache>(&bytes).ok())
             .filter(|cache| cache.version == CACHE_VERSION)
-            .unwrap_or_else(|| DetectionCache { version: CACHE_VERSION, entries: HashMap::new() })
+            .unwrap_or_default()
     }
 
     /// Writes the cache atomically; failing only costs speed at the next start.
@@ -112,13 +118,18 @@ pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detect
     let dir = root.join(&folder);
     let paths: Vec<PathBuf> = DETECTED_FILES.iter().map(|f| dir.join(f)).collect();
     let metas: Vec<Option<std::fs::Metadata>> = paths.iter().map(|p| std::fs::metadata(p).ok()).collect();
+    // `references/` and `evals/` matter only without a SKILL.md (partial output vs none).
     let generated = [dir.join("references"), dir.join("evals")];
-    let generated_metas: Vec<Option<std::fs::Metadata>> = generated.iter().map(|p| std::fs::metadata(p).ok()).collect();
+    let generated_metas: Vec<Option<std::fs::Metadata>> = if metas[4].is_some() {
+        vec![None, None]
+    } else {
+        generated.iter().map(|p| std::fs::metadata(p).ok()).collect()
+    };
     let fingerprint = fingerprint(&metas, &generated_metas);
-    if let Some((cached, detection)) = cache.entries.get(&folder) {
-        if *cached == fingerprint {
-            return Detected { folder, detection: detection.clone(), fingerprint, fresh: false };
-        }
+    if let Some((cached, detection)) = cache.entries.get(&folder)
+        && *cached == fingerprint
+    {
+        return Detected { folder, detection: detection.clone(), fingerprint, fresh: false };
     }
     let mut files = SkillFiles::default();
     for (slot, (path, meta)) in files.texts.iter_mut().zip(paths.iter().zip(&metas)) {
@@ -204,4 +215,49 @@ pub fn prune_transcripts(logs: &Path, cutoff: std::time::SystemTime) -> u32 {
         }
     }
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_verdicts_survive_a_restart_and_a_change_invalidates_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        std::fs::create_dir_all(skill.join("context")).unwrap();
+        std::fs::write(skill.join("SKILL.md"), "---\nname: s\ndescription: d\n---\nbody\n").unwrap();
+        let file = dir.path().join("cache/reconcile.json");
+        let mut cache = DetectionCache::default();
+        let first = detect_one(dir.path(), "s".into(), &cache);
+        assert!(first.fresh);
+        assert!(remember(&mut cache, &[first]));
+        cache.save(&file);
+
+        let loaded = DetectionCache::load(&file);
+        let again = detect_one(dir.path(), "s".into(), &loaded);
+        assert!(!again.fresh, "a saved cache is used after a restart");
+        std::fs::write(skill.join("SKILL.md"), "---\nname: s\ndescription: changed\n---\nbody\n").unwrap();
+        let changed = detect_one(dir.path(), "s".into(), &loaded);
+        assert!(changed.fresh);
+        assert_eq!(changed.detection.frontmatter_description.as_deref(), Some("changed"));
+    }
+
+    #[test]
+    fn only_old_transcripts_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("a");
+        std::fs::create_dir_all(&logs).unwrap();
+        for name in ["old.jsonl", "new.jsonl", "old.txt"] {
+            std::fs::write(logs.join(name), "{}").unwrap();
+        }
+        let day = std::time::Duration::from_secs(86_400);
+        let now = std::time::SystemTime::now();
+        for name in ["old.jsonl", "old.txt"] {
+            let f = std::fs::File::options().write(true).open(logs.join(name)).unwrap();
+            f.set_modified(now - day * 40).unwrap();
+        }
+        assert_eq!(prune_transcripts(dir.path(), now - day * 30), 1);
+        assert!(!logs.join("old.jsonl").exists() && logs.join("new.jsonl").exists() && logs.join("old.txt").exists());
+    }
 }
