@@ -4,6 +4,7 @@
 //! undone when the database refuses; nothing is deleted without a safety copy.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::actors::db::NewSkill;
 use crate::actors::git::CommitRequest;
@@ -15,7 +16,7 @@ use super::locks::with_edit_lock;
 
 /// The library, newest first, narrowed by `filter`.
 #[tracing::instrument(skip_all, err)]
-pub async fn list_skills(backend: &Backend, filter: Option<SkillFilter>) -> Result<Vec<SkillSummary>, AppError> {
+pub async fn list_skills(backend: &Backend, filter: Option<SkillFilter>) -> Result<Arc<[SkillSummary]>, AppError> {
     backend.db().list_skills(filter.unwrap_or_default()).await
 }
 

@@ -79,7 +79,7 @@ pub async fn prepare(
         files_total: copied,
     });
     let skills: Vec<String> =
-        backend.db().list_skills(SkillFilter::default()).await?.into_iter().map(|s| s.name).collect();
+        backend.db().list_skills(SkillFilter::default()).await?.iter().map(|s| s.name.clone()).collect();
     let summary = format!("skills folder moved here from {}", old.display());
     match backend.git().commit_at(target.clone(), skills, summary).await {
         Ok(sha) => migration.commit_sha = sha,

@@ -1,6 +1,8 @@
 //! Thin Tauri commands: each one is a single call into `src/commands`. Argument names are the
 //! wire names (camelCase in JSON); errors cross as `CommandError`.
 
+use std::sync::Arc;
+
 use tauri::State;
 
 use crate::Backend;
@@ -63,7 +65,7 @@ pub async fn get_data_dir(backend: State<'_, Backend>) -> Res<String> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_skills(backend: State<'_, Backend>, filter: Option<SkillFilter>) -> Res<Vec<SkillSummary>> {
+pub async fn list_skills(backend: State<'_, Backend>, filter: Option<SkillFilter>) -> Res<Arc<[SkillSummary]>> {
     Ok(skills::list_skills(&backend, filter).await?)
 }
 

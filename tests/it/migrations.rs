@@ -46,7 +46,7 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     env.sql().execute("DELETE FROM schema_migrations WHERE version = 21", []).unwrap();
     env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();
     let names: Vec<String> =
-        skills::list_skills(&env.backend, None).await.unwrap().into_iter().map(|s| s.name).collect();
+        skills::list_skills(&env.backend, None).await.unwrap().iter().map(|s| s.name.clone()).collect();
     assert_eq!(names, ["precious"]);
 }
 

@@ -82,7 +82,7 @@ async fn create_with_domain_tags_and_intake_stores_them() {
         .unwrap();
     assert_eq!(serde_json::from_str::<serde_json::Value>(&stored).unwrap(), intake);
     assert_eq!(version, "0.2.0");
-    assert_eq!(skills::list_skills(&env.backend, None).await.unwrap(), vec![skill]);
+    assert_eq!(skills::list_skills(&env.backend, None).await.unwrap().to_vec(), vec![skill]);
 }
 
 #[tokio::test]
@@ -341,7 +341,7 @@ async fn tags_are_normalised_validated_and_replaced() {
         .await
         .unwrap();
     assert_eq!(stored, ["kpi", "sales"]);
-    let after = skills::list_skills(&env.backend, None).await.unwrap().remove(0);
+    let after = skills::list_skills(&env.backend, None).await.unwrap()[0].clone();
     assert_eq!(after.tags, ["kpi", "sales"]);
     assert!(after.updated_at >= before.updated_at);
     for bad in [strings(&["a,b"]), vec!["x".repeat(41)], (0..21).map(|i| format!("t{i}")).collect()] {
@@ -434,7 +434,7 @@ async fn builder_only_fields_are_refused_for_imported_skills() {
         let err = error(skills::update_skill_metadata(&env.backend, "outside", mixed).await);
         assert_eq!(err.code(), ErrorCode::NotSupported, "{field}");
     }
-    let after = skills::list_skills(&env.backend, None).await.unwrap().remove(0);
+    let after = skills::list_skills(&env.backend, None).await.unwrap()[0].clone();
     assert_eq!(after.domain.as_deref(), Some("X"), "a refused patch changes nothing");
     assert_eq!(after.lock.state, LockState::Free);
 }
@@ -502,7 +502,7 @@ async fn the_library_sorts_by_name_and_by_creation() {
         async move {
             let filter = SkillFilter { sort: Some(sort), ..SkillFilter::default() };
             let list = skill_builder::commands::skills::list_skills(&backend, Some(filter)).await.unwrap();
-            list.into_iter().map(|s| s.name).collect::<Vec<_>>()
+            list.iter().map(|s| s.name.clone()).collect::<Vec<_>>()
         }
     };
     assert_eq!(names(SkillSort::Name).await, ["alpha", "bravo", "charlie"]);

@@ -45,13 +45,18 @@ fn held(conn: &Connection, skill_id: i64) -> Result<Option<HeldLock>, AppError> 
     Ok(lock)
 }
 
+fn delete_lock(conn: &Connection, skill_id: i64) -> Result<(), AppError> {
+    conn.prepare_cached("DELETE FROM skill_locks WHERE skill_id = ?1")?.execute([skill_id])?;
+    Ok(())
+}
+
 /// Returns the live holder, deleting the row first when its holder is dead.
 fn live_holder(conn: &Connection, ctx: &DbCtx, skill_id: i64, skill: &str) -> Result<Option<HeldLock>, AppError> {
     let Some(lock) = held(conn, skill_id)? else { return Ok(None) };
     if ctx.instance.is_alive(&lock.instance_id, lock.pid, lock.pid_start_time) {
         return Ok(Some(lock));
     }
-    conn.execute("DELETE FROM skill_locks WHERE skill_id = ?1", [skill_id])?;
+    delete_lock(conn, skill_id)?;
     tracing::info!(skill, pid = lock.pid, instance = %lock.instance_id, "reclaimed the lock of a dead instance");
     Ok(None)
 }
@@ -66,36 +71,38 @@ pub fn acquire(
 ) -> Result<SkillLockInfo, AppError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let skill_id = id_of(&tx, skill)?;
-    match live_holder(&tx, ctx, skill_id, skill)? {
+    let acquired_at = match live_holder(&tx, ctx, skill_id, skill)? {
         Some(lock) if lock.instance_id != ctx.instance.instance_id => {
             return Err(AppError::SkillLocked { skill: skill.to_string(), holder: lock.holder() });
         }
-        Some(_) => {
-            tx.execute("UPDATE skill_locks SET purpose = ?1 WHERE skill_id = ?2", params![purpose.as_str(), skill_id])?;
+        Some(lock) => {
+            tx.prepare_cached("UPDATE skill_locks SET purpose = ?1 WHERE skill_id = ?2")?
+                .execute(params![purpose.as_str(), skill_id])?;
+            lock.acquired_at
         }
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    skill_id,
-                    ctx.instance.instance_id,
-                    ctx.instance.pid,
-                    ctx.instance.pid_start_time,
-                    purpose.as_str(),
-                    now
-                ],
-            )?;
+            )?
+            .execute(params![
+                skill_id,
+                ctx.instance.instance_id,
+                ctx.instance.pid,
+                ctx.instance.pid_start_time,
+                purpose.as_str(),
+                now
+            ])?;
+            now.to_string()
         }
-    }
-    let lock = held(&tx, skill_id)?.ok_or_else(|| AppError::Internal("lock vanished inside its transaction".into()))?;
+    };
     tx.commit()?;
     Ok(SkillLockInfo {
         skill_name: skill.to_string(),
-        instance_id: lock.instance_id,
-        pid: lock.pid,
-        purpose: lock.purpose,
-        acquired_at: lock.acquired_at,
+        instance_id: ctx.instance.instance_id.clone(),
+        pid: ctx.instance.pid,
+        purpose: purpose.as_str().to_string(),
+        acquired_at,
         mine: true,
     })
 }
@@ -112,7 +119,7 @@ pub fn release(conn: &mut Connection, ctx: &DbCtx, skill: &str, force: bool) -> 
             }
             tracing::warn!(skill, pid = lock.pid, "force-released the lock of another live instance");
         }
-        tx.execute("DELETE FROM skill_locks WHERE skill_id = ?1", [skill_id])?;
+        delete_lock(&tx, skill_id)?;
     }
     tx.commit()?;
     Ok(())
@@ -168,7 +175,7 @@ pub fn reclaim_dead(conn: &Connection, ctx: &DbCtx) -> Result<u32, AppError> {
     let mut reclaimed = 0;
     for (skill_id, instance_id, pid, start) in holders {
         if !ctx.instance.is_alive(&instance_id, pid, start) {
-            conn.execute("DELETE FROM skill_locks WHERE skill_id = ?1", [skill_id])?;
+            delete_lock(conn, skill_id)?;
             reclaimed += 1;
         }
     }

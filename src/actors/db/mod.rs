@@ -1,9 +1,11 @@
 //! `DbActor`: the only owner of the SQLite connection.
 //!
-//! The connection lives on tokio-rusqlite's thread; the actor serialises requests and runs each
-//! as one closure there, so no async worker ever blocks on SQLite. Query code is plain functions
-//! over `&mut rusqlite::Connection` in the sibling modules, testable without the actor.
+//! The actor serialises requests and runs each as one closure over the connection: point queries
+//! on its own task, scans on the blocking pool (`conn.rs` says why). Query code is plain
+//! functions over `&mut rusqlite::Connection` in the sibling modules, testable without the actor.
 
+mod conn;
+mod library;
 mod locks;
 pub mod migrate;
 mod reconcile;
@@ -17,13 +19,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, SpawnErr};
-use rusqlite::Connection;
 
+use conn::{DbState, run, scan};
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
 
-use super::ask::{Reply, answer, ask};
+use super::ask::{Reply, ask};
 use crate::clock::SharedClock;
 use crate::instance::InstanceInfo;
 use crate::protocol::*;
@@ -42,7 +44,7 @@ pub struct DbCtx {
 pub enum DbMsg {
     ListSkills {
         filter: SkillFilter,
-        reply: Reply<Vec<SkillSummary>>,
+        reply: Reply<Arc<[SkillSummary]>>,
     },
     GetSkill {
         name: String,
@@ -194,53 +196,6 @@ pub struct DbArgs {
 
 pub struct DbActor;
 
-pub struct DbState {
-    conn: tokio_rusqlite::Connection,
-    ctx: Arc<DbCtx>,
-}
-
-/// Opens the file (0600, created if missing), sets the pragmas and migrates.
-fn open(path: &std::path::Path, backup_dir: Option<&std::path::Path>, now: &str) -> Result<Connection, AppError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
-    }
-    create_private_file(path)?;
-    let mut conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    migrate::refuse_newer(&conn)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(AppError::Database(format!("could not switch the database to WAL (got {mode})")));
-    }
-    // A 16 MiB page cache (SQLite's default is 2 MiB): a 10,000-skill library or 10,000 runs
-    // then stay in memory instead of being re-read from the OS, page by page, on every list.
-    conn.execute_batch(
-        "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
-    )?;
-    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-    if fk != 1 {
-        return Err(AppError::Database("foreign keys could not be enabled".into()));
-    }
-    conn.set_prepared_statement_cache_capacity(64);
-    migrate::run(&mut conn, now, backup_dir)?;
-    Ok(conn)
-}
-
-#[cfg(unix)]
-fn create_private_file(path: &std::path::Path) -> Result<(), AppError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(AppError::io(path, e)),
-    }
-}
-
-#[cfg(not(unix))]
-fn create_private_file(_path: &std::path::Path) -> Result<(), AppError> {
-    Ok(())
-}
-
 impl Actor for DbActor {
     type Msg = DbMsg;
     type State = DbState;
@@ -248,82 +203,71 @@ impl Actor for DbActor {
 
     async fn pre_start(&self, _me: ActorRef<DbMsg>, args: DbArgs) -> Result<DbState, ActorProcessingErr> {
         let DbArgs { path, backup_dir, instance, now } = args;
-        // Opening and migrating block, so they run off the async workers, before any request.
-        let conn = tokio::task::spawn_blocking(move || open(&path, backup_dir.as_deref(), &now))
-            .await
-            .map_err(|e| AppError::Internal(format!("database open task: {e}")))??;
-        let conn = tokio_rusqlite::Connection::from(conn);
-        Ok(DbState { conn, ctx: Arc::new(DbCtx { instance }) })
+        Ok(DbState::open(path, backup_dir, DbCtx { instance }, now).await?)
     }
 
     async fn post_stop(&self, _me: ActorRef<DbMsg>, state: &mut DbState) -> Result<(), ActorProcessingErr> {
-        if let Err(err) = state.conn.clone().close().await {
-            tracing::warn!(%err, "closing the database failed");
-        }
+        state.close();
         Ok(())
     }
 
     async fn handle(&self, _me: ActorRef<DbMsg>, msg: DbMsg, state: &mut DbState) -> Result<(), ActorProcessingErr> {
         use DbMsg as M;
         match msg {
-            M::ListSkills { filter, reply } => run(state, reply, move |c, x| skills::list(c, x, &filter)).await,
-            M::GetSkill { name, reply } => run(state, reply, move |c, x| skills::get(c, x, &name)).await,
-            M::CreateSkill { new, now, reply } => run(state, reply, move |c, x| skills::create(c, x, &new, &now)).await,
-            M::DeleteSkill { name, reply } => run(state, reply, move |c, _| skills::delete(c, &name)).await,
+            M::ListSkills { filter, reply } => library::list(state, filter, reply).await,
+            M::GetSkill { name, reply } => run(state, reply, move |c, x| skills::get(c, x, &name)),
+            M::CreateSkill { new, now, reply } => run(state, reply, move |c, x| skills::create(c, x, &new, &now)),
+            M::DeleteSkill { name, reply } => run(state, reply, move |c, _| skills::delete(c, &name)),
             M::RenameSkill { old, new, now, reply } => {
-                run(state, reply, move |c, x| skills::rename(c, x, &old, &new, &now)).await
+                run(state, reply, move |c, x| skills::rename(c, x, &old, &new, &now))
             }
             M::SetTags { name, tags, now, reply } => {
-                run(state, reply, move |c, _| skills::set_tags(c, &name, &tags, &now)).await
+                run(state, reply, move |c, _| skills::set_tags(c, &name, &tags, &now))
             }
             M::UpdateMetadata { name, patch, now, reply } => {
-                run(state, reply, move |c, x| skills::update_metadata(c, x, &name, &patch, &now)).await
+                run(state, reply, move |c, x| skills::update_metadata(c, x, &name, &patch, &now))
             }
-            M::AllTags { reply } => run(state, reply, |c, _| skills::all_tags(c)).await,
-            M::InstalledNames { reply } => run(state, reply, |c, _| skills::installed_names(c)).await,
+            M::AllTags { reply } => scan(state, reply, |c, _| skills::all_tags(c)).await,
+            M::InstalledNames { reply } => scan(state, reply, |c, _| skills::installed_names(c)).await,
             M::AcquireLock { skill, purpose, now, reply } => {
-                run(state, reply, move |c, x| locks::acquire(c, x, &skill, purpose, &now)).await
+                run(state, reply, move |c, x| locks::acquire(c, x, &skill, purpose, &now))
             }
             M::ReleaseLock { skill, force, reply } => {
-                run(state, reply, move |c, x| locks::release(c, x, &skill, force)).await
+                run(state, reply, move |c, x| locks::release(c, x, &skill, force))
             }
-            M::CheckLock { skill, reply } => run(state, reply, move |c, x| locks::check(c, x, &skill)).await,
-            M::ListLocks { reply } => run(state, reply, locks::list).await,
-            M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)).await,
-            M::UpdateSettings { patch, now, reply } => {
-                run(state, reply, move |c, _| settings::update(c, &patch, &now)).await
-            }
-            M::GetSecret { key, reply } => run(state, reply, move |c, _| settings::get_secret(c, key)).await,
+            M::CheckLock { skill, reply } => run(state, reply, move |c, x| locks::check(c, x, &skill)),
+            M::ListLocks { reply } => scan(state, reply, locks::list).await,
+            M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)),
+            M::UpdateSettings { patch, now, reply } => run(state, reply, move |c, _| settings::update(c, &patch, &now)),
+            M::GetSecret { key, reply } => run(state, reply, move |c, _| settings::get_secret(c, key)),
             M::RecordRunStart { start, now, reply } => {
-                run(state, reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now)).await
+                run(state, reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
             }
             M::RecordRunCompletion { done, now, reply } => {
-                run(state, reply, move |c, _| usage::record_completion(c, &done, &now)).await
+                run(state, reply, move |c, _| usage::record_completion(c, &done, &now))
             }
-            M::UsageSummary { filter, reply } => run(state, reply, move |c, _| usage::summary(c, &filter)).await,
-            M::RecentRuns { limit, reply } => run(state, reply, move |c, _| usage::recent_runs(c, limit)).await,
+            M::UsageSummary { filter, reply } => scan(state, reply, move |c, _| usage::summary(c, &filter)).await,
+            M::RecentRuns { limit, reply } => scan(state, reply, move |c, _| usage::recent_runs(c, limit)).await,
             M::RecentSessions { limit, filter, reply } => {
-                run(state, reply, move |c, _| usage::recent_sessions(c, limit, &filter)).await
+                scan(state, reply, move |c, _| usage::recent_sessions(c, limit, &filter)).await
             }
             M::SessionRuns { session_id, include_reset, reply } => {
-                run(state, reply, move |c, _| usage::session_runs(c, &session_id, include_reset)).await
+                run(state, reply, move |c, _| usage::session_runs(c, &session_id, include_reset))
             }
-            M::StepRuns { skill, step, reply } => {
-                run(state, reply, move |c, _| usage::step_runs(c, &skill, step)).await
-            }
-            M::UsageByStep { filter, reply } => run(state, reply, move |c, _| usage::by_step(c, &filter)).await,
-            M::UsageByModel { filter, reply } => run(state, reply, move |c, _| usage::by_model(c, &filter)).await,
-            M::ResetUsage { now, reply } => run(state, reply, move |c, _| usage::reset(c, &now)).await,
+            M::StepRuns { skill, step, reply } => run(state, reply, move |c, _| usage::step_runs(c, &skill, step)),
+            M::UsageByStep { filter, reply } => scan(state, reply, move |c, _| usage::by_step(c, &filter)).await,
+            M::UsageByModel { filter, reply } => scan(state, reply, move |c, _| usage::by_model(c, &filter)).await,
+            M::ResetUsage { now, reply } => scan(state, reply, move |c, _| usage::reset(c, &now)).await,
             M::CreateSession { skill, kind, now, reply } => {
                 let id = ids::new_session_id();
-                run(state, reply, move |c, x| sessions::create(c, x, &skill, kind, &id, &now)).await
+                run(state, reply, move |c, x| sessions::create(c, x, &skill, kind, &id, &now))
             }
             M::EndSession { session_id, now, reply } => {
-                run(state, reply, move |c, x| sessions::end(c, x, &session_id, &now)).await
+                run(state, reply, move |c, x| sessions::end(c, x, &session_id, &now))
             }
-            M::Housekeeping { now, reply } => run(state, reply, move |c, x| sessions::housekeeping(c, x, &now)).await,
+            M::Housekeeping { now, reply } => scan(state, reply, move |c, x| sessions::housekeeping(c, x, &now)).await,
             M::Close { now, reply } => {
-                run(state, reply, move |c, x| {
+                scan(state, reply, move |c, x| {
                     locks::release_all_mine(c, x)?;
                     sessions::end_all_mine(c, x, &now)?;
                     c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
@@ -333,7 +277,7 @@ impl Actor for DbActor {
             }
             M::Reconcile(msg) => reconcile::handle(state, msg).await,
             M::Health { reply } => {
-                run(state, reply, |c, _| {
+                scan(state, reply, |c, _| {
                     let version: i64 =
                         c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
                     let integrity: String = c.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
@@ -344,25 +288,6 @@ impl Actor for DbActor {
         }
         Ok(())
     }
-}
-
-/// Runs one query on the connection thread and answers. A caller that already gave up is
-/// skipped, so a backlog after a timeout drains quickly.
-async fn run<T, F>(state: &DbState, reply: Reply<T>, query: F)
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static,
-{
-    if reply.is_closed() {
-        return;
-    }
-    let ctx = Arc::clone(&state.ctx);
-    let result = state
-        .conn
-        .call_raw(move |c| query(c, &ctx))
-        .await
-        .unwrap_or_else(|_| Err(AppError::Unavailable { actor: ActorKind::Db }));
-    answer(reply, result);
 }
 
 /// The typed handle commands use to reach the [`DbActor`].
@@ -394,7 +319,7 @@ impl DbHandle {
         self.clock.now_str()
     }
 
-    pub async fn list_skills(&self, filter: SkillFilter) -> Result<Vec<SkillSummary>, AppError> {
+    pub async fn list_skills(&self, filter: SkillFilter) -> Result<Arc<[SkillSummary]>, AppError> {
         self.ask("list skills", |reply| DbMsg::ListSkills { filter, reply }).await
     }
 

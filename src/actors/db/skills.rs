@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::DbCtx;
 use crate::protocol::{
     AppError, CreateSkillRequest, InstalledSkillName, LockHolder, LockState, LockStatus, MarketplaceInfo, Registry,
-    SkillFilter, SkillMetadataPatch, SkillName, SkillSort, SkillSource, SkillSummary, WorkflowProgress, WorkflowStatus,
+    SkillMetadataPatch, SkillName, SkillSort, SkillSource, SkillSummary, WorkflowProgress, WorkflowStatus,
 };
 
 const SUMMARY_SELECT: &str = "
@@ -61,46 +61,27 @@ fn summary_from_row(ctx: &DbCtx, row: &Row<'_>) -> rusqlite::Result<(i64, SkillS
     ))
 }
 
-/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
-fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.push('%');
-    out
-}
-
-/// The library in the requested order (newest first by default). Rows come in id order, the
-/// tags from one second query (also by skill id) are merged in a single pass, and the order is
+/// Every skill, most recently updated first (ties by name). Rows come in id order, the tags
+/// from one second query (also by skill id) are merged in a single pass, and the order is
 /// applied in memory: several times cheaper on large libraries than a correlated
 /// `group_concat` per row, and than SQLite walking an index with a lookup per row.
-pub fn list(conn: &Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Vec<SkillSummary>, AppError> {
-    let sql = format!(
-        "{SUMMARY_SELECT}
-         WHERE (?1 IS NULL OR s.skill_source = ?1)
-           AND (?2 IS NULL OR w.status = ?2)
-           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM skill_tags AS t WHERE t.skill_id = s.id AND t.tag = ?3))
-           AND (?4 IS NULL OR s.name LIKE ?4 ESCAPE '\\' OR s.domain LIKE ?4 ESCAPE '\\'
-                OR s.description LIKE ?4 ESCAPE '\\')
-         ORDER BY s.id"
-    );
-    let tag = filter.tag.as_deref().map(|t| t.trim().to_lowercase());
-    let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![filter.source.map(SkillSource::as_str), filter.status.map(WorkflowStatus::as_str), tag, search],
-        |row| summary_from_row(ctx, row),
-    )?;
-    let mut skills: Vec<(i64, SkillSummary)> = rows.collect::<Result<_, _>>()?;
-    attach_tags(conn, &mut skills)?;
+pub fn load_library(conn: &mut Connection, ctx: &DbCtx) -> Result<Vec<SkillSummary>, AppError> {
+    let tx = conn.transaction()?;
+    let mut skills: Vec<(i64, SkillSummary)> = {
+        let mut stmt = tx.prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY s.id"))?;
+        let rows = stmt.query_map([], |row| summary_from_row(ctx, row))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    attach_tags(&tx, &mut skills)?;
+    tx.commit()?;
     let mut skills: Vec<SkillSummary> = skills.into_iter().map(|(_, skill)| skill).collect();
-    // Text order is SQLite's BINARY order; names are unique, so the order is total.
-    match filter.sort.unwrap_or_default() {
+    sort_library(&mut skills, SkillSort::RecentlyUpdated);
+    Ok(skills)
+}
+
+/// Text order is SQLite's BINARY order (bytes); names are unique, so the order is total.
+pub fn sort_library(skills: &mut [SkillSummary], sort: SkillSort) {
+    match sort {
         SkillSort::RecentlyUpdated => {
             skills.sort_unstable_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.name.cmp(&b.name)));
         }
@@ -109,7 +90,6 @@ pub fn list(conn: &Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Vec<
             skills.sort_unstable_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.name.cmp(&b.name)));
         }
     }
-    Ok(skills)
 }
 
 /// Fills in the tags of `skills`, which must be in ascending id order.
