@@ -30,7 +30,7 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     create(&env.backend, "precious").await;
     env.backend.shutdown().await.unwrap();
     let conn = env.sql();
-    conn.execute("INSERT INTO schema_migrations VALUES (21, '0021_future.sql', 'abc', '2027-01-01T00:00:00.000Z')", [])
+    conn.execute("INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'abc', '2027-01-01T00:00:00.000Z')", [])
         .unwrap();
     drop(conn);
     let before = snapshot(&env.data());
@@ -43,7 +43,7 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     assert!(!env.data().join("backups").exists() || env.data().join("backups").read_dir().unwrap().next().is_none());
 
     // Removing the future version makes it usable again, data intact.
-    env.sql().execute("DELETE FROM schema_migrations WHERE version = 21", []).unwrap();
+    env.sql().execute("DELETE FROM schema_migrations WHERE version = 99", []).unwrap();
     env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();
     let names: Vec<String> =
         skills::list_skills(&env.backend, None).await.unwrap().iter().map(|s| s.name.clone()).collect();
@@ -57,7 +57,8 @@ async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
     env.backend.shutdown().await.unwrap();
     let conn = env.sql();
     conn.execute_batch(
-        "DROP VIEW v_session_usage; DROP VIEW v_live_runs; DELETE FROM schema_migrations WHERE version = 20;",
+        "DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_update; DROP TRIGGER usage_totals_delete;
+         DROP TABLE usage_totals; DELETE FROM schema_migrations WHERE version = 21;",
     )
     .unwrap();
     drop(conn);
@@ -68,19 +69,19 @@ async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     assert_eq!(backups.len(), 1);
-    assert!(backups[0].starts_with("skill-builder-v19-") && backups[0].ends_with(".db"), "{backups:?}");
+    assert!(backups[0].starts_with("skill-builder-v20-") && backups[0].ends_with(".db"), "{backups:?}");
     let copy = rusqlite::Connection::open(env.data().join("backups").join(&backups[0])).unwrap();
     assert_eq!(scalar(&copy, "SELECT count(*) FROM skills"), 1);
-    assert_eq!(scalar(&copy, "SELECT max(version) FROM schema_migrations"), 19);
+    assert_eq!(scalar(&copy, "SELECT max(version) FROM schema_migrations"), 20);
     let conn = env.sql();
-    assert_eq!(scalar(&conn, "SELECT max(version) FROM schema_migrations"), 20);
-    assert_eq!(scalar(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'v_session_usage'"), 1);
+    assert_eq!(scalar(&conn, "SELECT max(version) FROM schema_migrations"), 21);
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'usage_totals'"), 1);
     assert_eq!(skills::list_skills(&env.backend, None).await.unwrap()[0].name, "kept");
 
     // A current database is reopened as is: no new backup, nothing applied twice.
     env.restart().await;
     assert_eq!(std::fs::read_dir(env.data().join("backups")).unwrap().count(), 1);
-    assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 20);
+    assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 21);
 }
 
 #[tokio::test]
@@ -92,7 +93,7 @@ async fn a_newer_database_in_rollback_journal_mode_is_also_left_untouched() {
     conn.execute_batch(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
            checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
-         INSERT INTO schema_migrations VALUES (21, '0021_future.sql', 'abc', '2027-01-01T00:00:00.000Z');",
+         INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'abc', '2027-01-01T00:00:00.000Z');",
     )
     .unwrap();
     drop(conn);

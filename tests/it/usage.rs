@@ -361,3 +361,66 @@ async fn a_finished_run_is_never_overwritten() {
     let after = scalar(&u.env.sql(), "SELECT count(*) FROM agent_runs WHERE reset_marker IS NOT NULL");
     assert_eq!(before, after, "a completion never clears a reset marker");
 }
+
+/// Every filter without a time window, answered from the running totals, next to the same
+/// filter with a window spanning all time, answered by scanning the runs.
+async fn assert_totals_match_the_runs(b: &Backend, when: &str) {
+    for include_mock in [false, true] {
+        for hide_cancelled in [false, true] {
+            for skill_name in [None, Some("alpha"), Some("gamma"), Some("beta")] {
+                let quick =
+                    UsageFilter { include_mock, hide_cancelled, skill_name: skill_name.map(Into::into), ..filter() };
+                let all_time = UsageFilter {
+                    from: Some("2000-01-01T00:00:00Z".into()),
+                    to: Some("2999-12-31T00:00:00Z".into()),
+                    ..quick.clone()
+                };
+                let (totals, scanned) = (
+                    usage::get_usage_summary(b, Some(quick)).await.unwrap(),
+                    usage::get_usage_summary(b, Some(all_time)).await.unwrap(),
+                );
+                let context = format!("{when}: mock {include_mock}, hide {hide_cancelled}, skill {skill_name:?}");
+                assert_eq!(
+                    (totals.run_count, totals.session_count, totals.input_tokens, totals.cache_write_tokens),
+                    (scanned.run_count, scanned.session_count, scanned.input_tokens, scanned.cache_write_tokens),
+                    "{context}"
+                );
+                assert!(close(totals.total_cost_usd, scanned.total_cost_usd), "{context}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn running_totals_follow_every_write_to_the_runs() {
+    let u = fixture().await;
+    let b = &u.env.backend;
+    assert_totals_match_the_runs(b, "recorded").await;
+
+    // A run outside any session, for no skill.
+    let loose = RunStart {
+        run_id: "loose".into(),
+        agent_id: "ag-loose".into(),
+        skill_name: None,
+        kind: RunKind::Feedback,
+        step_id: None,
+        workflow_session_id: None,
+        model: "claude-sonnet-4".into(),
+    };
+    usage::record_run_started(b, loose).await.unwrap();
+    assert!(usage::record_run_finished(b, completion("loose", RunStatus::Cancelled, 0.25, &[])).await.unwrap());
+    assert_totals_match_the_runs(b, "loose run").await;
+
+    locks::release_lock(b, "alpha", false).await.unwrap();
+    skill_builder::commands::skills::rename_skill(b, "alpha", "gamma").await.unwrap();
+    assert_totals_match_the_runs(b, "renamed").await;
+
+    skill_builder::commands::skills::delete_skill(b, "beta", true).await.unwrap();
+    assert_totals_match_the_runs(b, "deleted").await;
+
+    usage::reset_usage(b).await.unwrap();
+    assert_totals_match_the_runs(b, "reset").await;
+    assert!(usage::record_run_finished(b, completion("run-6", RunStatus::Success, 0.5, &[])).await.unwrap());
+    assert_totals_match_the_runs(b, "finished after reset").await;
+    assert_eq!(scalar(&u.env.sql(), "SELECT count(*) FROM usage_totals"), 1, "emptied groups are removed");
+}

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = migrations![
     18 => "0018_step_rows.sql",
     19 => "0019_indexes.sql",
     20 => "0020_usage_views.sql",
+    21 => "0021_usage_totals.sql",
 ];
 
 /// The schema version this binary expects.
@@ -211,13 +212,13 @@ mod tests {
     }
 
     #[test]
-    fn applies_all_twenty_once_and_records_them() {
+    fn applies_every_migration_once_and_records_them() {
         let mut conn = fresh();
         let report = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
-        assert_eq!(report.applied, (1..=20).collect::<Vec<_>>());
+        assert_eq!(report.applied, (1..=21).collect::<Vec<_>>());
         assert!(run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap().applied.is_empty());
         let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 20);
+        assert_eq!(rows, 21);
     }
 
     #[test]
@@ -251,6 +252,7 @@ mod tests {
             "table:skill_locks",
             "table:skill_tags",
             "table:skills",
+            "table:usage_totals",
             "table:workflow_artifacts",
             "table:workflow_runs",
             "table:workflow_sessions",
@@ -260,6 +262,9 @@ mod tests {
             "trigger:trg_skills_source_change",
             "trigger:trg_workflow_runs_source",
             "trigger:trg_workflow_runs_steps",
+            "trigger:usage_totals_delete",
+            "trigger:usage_totals_insert",
+            "trigger:usage_totals_update",
             "view:v_live_runs",
             "view:v_runs",
             "view:v_session_usage",
@@ -271,11 +276,11 @@ mod tests {
     fn refuses_a_newer_database_and_leaves_it_untouched() {
         let mut conn = fresh();
         run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
-        conn.execute("INSERT INTO schema_migrations VALUES (21, 'future.sql', 'x', 'later')", []).unwrap();
+        conn.execute("INSERT INTO schema_migrations VALUES (22, 'future.sql', 'x', 'later')", []).unwrap();
         let err = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap_err();
         assert_eq!(err.code(), crate::protocol::ErrorCode::Conflict);
         let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 21);
+        assert_eq!(rows, 22);
     }
 
     #[test]
