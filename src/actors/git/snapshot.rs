@@ -7,7 +7,7 @@ use std::path::Path;
 
 use git2::{IndexEntry, ObjectType, Oid, Repository};
 
-use super::commit::index_entry;
+use super::commit::{index_entry, is_executable};
 use super::pack::{PackObject, object_id};
 use crate::protocol::AppError;
 
@@ -82,7 +82,7 @@ impl<'r> Hasher<'r> {
                 (MODE_LINK, oid)
             } else if kind.is_file() {
                 let data = std::fs::read(&path).map_err(|e| AppError::io(&path, e))?;
-                let mode = if executable(&meta) { MODE_EXEC } else { MODE_FILE };
+                let mode = if is_executable(&meta) { MODE_EXEC } else { MODE_FILE };
                 let oid = self.keep(ObjectType::Blob, data)?;
                 entries.push(index_entry(&child_rel, oid, mode, &meta));
                 (mode, oid)
@@ -113,17 +113,6 @@ impl<'r> Hasher<'r> {
         }
         Ok(Ok(Some(self.keep(ObjectType::Tree, tree)?)))
     }
-}
-
-#[cfg(unix)]
-fn executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn executable(_meta: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// Whether git could convert file content on the way in (then libgit2 must hash the files).

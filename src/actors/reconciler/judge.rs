@@ -42,6 +42,22 @@ pub fn detected_statuses(detection: Option<&Detection>) -> [String; 6] {
     })
 }
 
+/// A skill-builder orphan with the resolutions open to it; restoring needs stored artifacts.
+fn orphan(
+    record: &SkillRecord,
+    kind: OrphanKind,
+    missing: Vec<String>,
+    detected_step: Option<u8>,
+    restorable: bool,
+) -> Orphan {
+    let mut actions = vec![OrphanAction::Keep, OrphanAction::ResetToDetected];
+    if restorable {
+        actions.push(OrphanAction::RestoreArtifacts);
+    }
+    actions.extend([OrphanAction::DeleteRecord, OrphanAction::DeleteAll]);
+    Orphan { skill_name: record.name.clone(), source: record.source, kind, missing, detected_step, restorable, actions }
+}
+
 /// Judges one row; `detection` is `None` when its folder does not exist.
 pub fn judge_skill(record: &SkillRecord, detection: Option<&Detection>) -> Judgement {
     let mut notes = Vec::new();
@@ -51,21 +67,13 @@ pub fn judge_skill(record: &SkillRecord, detection: Option<&Detection>) -> Judge
         if !progress {
             return Judgement { verdict: Verdict::AutoClean, notes };
         }
-        let restorable = !run.artifacts.is_empty();
-        let mut actions = vec![OrphanAction::Keep, OrphanAction::ResetToDetected];
-        if restorable {
-            actions.push(OrphanAction::RestoreArtifacts);
-        }
-        actions.extend([OrphanAction::DeleteRecord, OrphanAction::DeleteAll]);
-        let orphan = Orphan {
-            skill_name: record.name.clone(),
-            source: record.source,
-            kind: OrphanKind::FolderMissing,
-            missing: vec![format!("{}/", record.folder)],
-            detected_step: None,
-            restorable,
-            actions,
-        };
+        let orphan = orphan(
+            record,
+            OrphanKind::FolderMissing,
+            vec![format!("{}/", record.folder)],
+            None,
+            !run.artifacts.is_empty(),
+        );
         return Judgement { verdict: Verdict::Orphan(orphan), notes };
     };
     for problem in &detection.problems {
@@ -79,20 +87,7 @@ pub fn judge_skill(record: &SkillRecord, detection: Option<&Detection>) -> Judge
     }
     if !missing.is_empty() {
         let restorable = missing.iter().any(|m| run.artifacts.contains(m));
-        let mut actions = vec![OrphanAction::Keep, OrphanAction::ResetToDetected];
-        if restorable {
-            actions.push(OrphanAction::RestoreArtifacts);
-        }
-        actions.extend([OrphanAction::DeleteRecord, OrphanAction::DeleteAll]);
-        let orphan = Orphan {
-            skill_name: record.name.clone(),
-            source: record.source,
-            kind: OrphanKind::OutputsMissing,
-            missing,
-            detected_step: detection.furthest(),
-            restorable,
-            actions,
-        };
+        let orphan = orphan(record, OrphanKind::OutputsMissing, missing, detection.furthest(), restorable);
         return Judgement { verdict: Verdict::Orphan(orphan), notes };
     }
     for step in DETECTABLE {

@@ -24,7 +24,6 @@ use crate::config::AppPaths;
 use crate::events::{AppEvent, EventSink};
 use crate::protocol::{ActorKind, AppError, DiscoveryAction, OrphanAction, ReconciliationReport, RegisterAs};
 pub use judge::{Verdict, classify_discovery, detected_statuses, judge_skill};
-pub use scan::prune_transcripts;
 
 /// A pass over 10,000 skills takes well under a second; the bound covers slow disks.
 const RECONCILE_TIMEOUT: Duration = Duration::from_secs(120);

@@ -111,34 +111,6 @@ impl TranscriptWriter {
     }
 }
 
-/// Deletes `*.jsonl` transcripts under `logs_dir` last modified more than `days` ago.
-/// Returns how many files were removed.
-pub fn prune(logs_dir: &Path, days: u32) -> u32 {
-    let Some(cutoff) =
-        std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(u64::from(days) * 86_400))
-    else {
-        return 0;
-    };
-    let mut removed = 0;
-    let mut stack = vec![logs_dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "jsonl")
-                && meta.modified().is_ok_and(|m| m < cutoff)
-                && std::fs::remove_file(&path).is_ok()
-            {
-                removed += 1;
-            }
-        }
-    }
-    removed
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
