@@ -6,7 +6,9 @@
 //! 50–100 µs, against under 1 µs for an ask that stays on one tokio worker. Scans (the library,
 //! usage reports, reconciliation, integrity checks) take milliseconds, so they move the
 //! connection to the blocking pool and back; the actor awaits them, so queries stay serialised
-//! either way and every reply sees every earlier write.
+//! either way and every reply sees every earlier write. A point write that meets another
+//! instance's write transaction waits for it on the worker (at most `BUSY_TIMEOUT`); other
+//! instances hold the write lock for milliseconds, so this is rare and short.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
