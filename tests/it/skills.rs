@@ -534,3 +534,20 @@ async fn creating_skills_while_reconciliation_runs_keeps_their_folders() {
     let missing: Vec<&String> = created.iter().filter(|n| !env.skills().join(n).join("context").is_dir()).collect();
     assert!(missing.is_empty(), "a concurrent reconciliation removed new skills' folders: {missing:?}");
 }
+
+/// The library list is cached between writes; writes by this backend and by any other
+/// connection to the file (another instance, the CLI) must both show on the next list.
+#[tokio::test]
+async fn the_library_list_shows_every_write_whoever_made_it() {
+    let env = Env::start().await;
+    create(&env.backend, "first").await;
+    let names = |list: &[SkillSummary]| list.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&skills::list_skills(&env.backend, None).await.unwrap()), ["first"]);
+
+    skills::update_skill_tags(&env.backend, "first", vec!["fresh".into()]).await.unwrap();
+    assert_eq!(skills::list_skills(&env.backend, None).await.unwrap()[0].tags, ["fresh"], "our own write");
+
+    env.sql().execute("UPDATE skills SET domain = 'Edited elsewhere' WHERE name = 'first'", []).unwrap();
+    let listed = skills::list_skills(&env.backend, None).await.unwrap();
+    assert_eq!(listed[0].domain.as_deref(), Some("Edited elsewhere"), "another connection's write");
+}
