@@ -5,3 +5,4 @@ pub mod db;
 pub mod git;
 pub mod reconciler;
 pub mod sidecar;
+pub mod ui_emitter;

@@ -12,6 +12,7 @@ use tauri::{Emitter, Manager};
 
 pub use bindings::specta_builder;
 
+use crate::actors::ui_emitter::{self, UiEmitter};
 use crate::events::{AppEvent, EventSink};
 use crate::{Backend, Config, config, telemetry};
 
@@ -48,11 +49,16 @@ pub fn run(data_dir: Option<PathBuf>, skills_path: Option<PathBuf>) -> ExitCode 
         }
     };
     let sink = Arc::new(TauriSink::default());
-    let mut config = Config::new(&data_dir).with_events(sink.clone());
-    if let Some(path) = skills_path {
-        config = config.with_skills_path(path);
-    }
-    let backend = match tauri::async_runtime::block_on(Backend::start(config)) {
+    let window_sink: Arc<dyn EventSink> = sink.clone();
+    let started = tauri::async_runtime::block_on(async move {
+        // Streaming text reaches the window in 50 ms frames (agents-and-workflow.md §4.3).
+        let mut config = Config::new(&data_dir).with_events(UiEmitter::start(window_sink, ui_emitter::FRAME));
+        if let Some(path) = skills_path {
+            config = config.with_skills_path(path);
+        }
+        Backend::start(config).await
+    });
+    let backend = match started {
         Ok(backend) => backend,
         Err(err) => return startup_failed(&crate::protocol::CommandError::from(err).to_string()),
     };
