@@ -17,6 +17,7 @@ use crate::config::{AppPaths, Config, default_skills_path};
 use crate::events::{AppEvent, EventSink};
 use crate::instance::InstanceInfo;
 use crate::protocol::AppError;
+use crate::run_logs::RunLogs;
 use crate::telemetry::LogControl;
 
 /// The running backend. Cheap to clone; every clone talks to the same actors.
@@ -36,6 +37,7 @@ struct Inner {
     instance: InstanceInfo,
     clock: SharedClock,
     events: Arc<dyn EventSink>,
+    run_logs: Arc<RunLogs>,
     skills_path_override: Option<PathBuf>,
     http: reqwest::Client,
     log_control: OnceLock<Arc<LogControl>>,
@@ -52,6 +54,9 @@ impl Backend {
     pub async fn start(config: Config) -> Result<Backend, AppError> {
         let paths = AppPaths::new(&config.data_dir, &config.temp_root);
         paths.create()?;
+        // Every event passes the run logs, so a reloaded window can replay agent output.
+        let run_logs = RunLogs::new(config.events.clone());
+        let events: Arc<dyn EventSink> = run_logs.clone();
         let instance = InstanceInfo::current();
         let (db, _join) = DbHandle::start(
             DbArgs {
@@ -85,7 +90,7 @@ impl Backend {
             git: git.clone(),
             paths: paths.clone(),
             clock: config.clock.clone(),
-            events: config.events.clone(),
+            events: events.clone(),
             skills_path_override: config.skills_path_override.clone(),
             startup: startup.clone(),
         })
@@ -95,7 +100,7 @@ impl Backend {
         }
         let (records, recorder) = spawn_run_recorder(db.clone());
         let agent_ctx = AgentContext {
-            events: config.events.clone(),
+            events: events.clone(),
             records,
             clock: config.clock.clone(),
             timings: config.agent_timings,
@@ -112,7 +117,8 @@ impl Backend {
                 paths,
                 instance,
                 clock: config.clock,
-                events: config.events,
+                events,
+                run_logs,
                 skills_path_override: config.skills_path_override,
                 http,
                 log_control: OnceLock::new(),
@@ -193,6 +199,11 @@ impl Backend {
 
     pub fn emit(&self, event: AppEvent) {
         self.inner.events.emit(event);
+    }
+
+    /// The recent output of the agents of this instance (agents-and-workflow.md §4.4).
+    pub fn run_logs(&self) -> &RunLogs {
+        &self.inner.run_logs
     }
 
     /// Hands the backend the logging control so `set_log_level` can act (desktop and CLI).

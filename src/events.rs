@@ -67,7 +67,7 @@ pub enum AppEvent {
 }
 
 /// How a run ended, for the UI (agents-and-workflow.md §4.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum RunOutcome {
     Completed,

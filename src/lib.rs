@@ -18,6 +18,7 @@ pub mod paths;
 pub mod protocol;
 pub mod redact;
 pub mod resources;
+pub mod run_logs;
 pub mod secrets;
 pub mod skill_fields;
 pub mod telemetry;

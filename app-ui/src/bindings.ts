@@ -59,6 +59,7 @@ export const commands = {
 	cleanupSkillSidecar: (skillName: string) => typedError<StopReport, CommandError_Serialize>(__TAURI_INVOKE("cleanup_skill_sidecar", { skillName })),
 	cancelAgentRun: (runId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cancel_agent_run", { runId })),
 	listActiveAgents: () => typedError<AgentInfo_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_active_agents")),
+	getAgentSnapshot: (agentId: string) => typedError<AgentSnapshot_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_agent_snapshot", { agentId })),
 	suggestSkillFields: (req: SuggestFieldsRequest_Deserialize) => typedError<{ [key in string]: string }, CommandError_Serialize>(__TAURI_INVOKE("suggest_skill_fields", { req })),
 };
 
@@ -169,6 +170,35 @@ export type AgentRunRecord_Serialize = {
 	startedAt: string,
 	completedAt: string | null,
 };
+
+/**
+ *  What the window needs to redraw one agent after a reload (agents-and-workflow.md §4.4):
+ *  apply it, then the live events whose `seq` is above a run's `lastSeq`.
+ */
+export type AgentSnapshot = AgentSnapshot_Serialize | AgentSnapshot_Deserialize;
+
+/**
+ *  What the window needs to redraw one agent after a reload (agents-and-workflow.md §4.4):
+ *  apply it, then the live events whose `seq` is above a run's `lastSeq`.
+ */
+export type AgentSnapshot_Deserialize = {
+	agentId: string,
+	state: AgentState,
+	runs: RunSnapshot_Deserialize[],
+};
+
+/**
+ *  What the window needs to redraw one agent after a reload (agents-and-workflow.md §4.4):
+ *  apply it, then the live events whose `seq` is above a run's `lastSeq`.
+ */
+export type AgentSnapshot_Serialize = {
+	agentId: string,
+	state: AgentState,
+	runs: RunSnapshot_Serialize[],
+};
+
+/**  Lifecycle state of an agent (agents-and-workflow.md §1.5). */
+export type AgentState = "spawning" | "running" | "idle" | "cancelling" | "stopping" | "stopped";
 
 /**  `test_api_key`'s answer: never an error for a rejected key, since that is a normal outcome. */
 export type ApiKeyCheck = ApiKeyCheck_Serialize | ApiKeyCheck_Deserialize;
@@ -632,6 +662,12 @@ export type LockStatus_Serialize = {
 /**  Log verbosity, switchable at run time. */
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
+/**  The normalised items of one agent message, as `agent-message` carried them. */
+export type LoggedMessage = {
+	seq: number,
+	items: Value[],
+};
+
 /**  Marketplace facts shown on a library card. */
 export type MarketplaceInfo = {
 	isActive: boolean,
@@ -809,6 +845,42 @@ export type RestoreReport_Serialize = {
 	restoredFrom: string,
 	/**  `None` when the folder already matched the target. */
 	commitSha: string | null,
+};
+
+/**  How a run ended, for the UI (agents-and-workflow.md §4.1). */
+export type RunOutcome = "completed" | "error" | "cancelled" | "shutdown" | "crashed" | "timed_out";
+
+/**  One run of an agent, with its latest messages (up to 5,000 items). */
+export type RunSnapshot = RunSnapshot_Serialize | RunSnapshot_Deserialize;
+
+/**  One run of an agent, with its latest messages (up to 5,000 items). */
+export type RunSnapshot_Deserialize = {
+	runId: string,
+	label: string,
+	startedAt: string,
+	/**  `None` while the run is still going. */
+	outcome?: RunOutcome | null,
+	summary?: Value | null,
+	messages: LoggedMessage[],
+	firstSeq?: number | null,
+	lastSeq?: number | null,
+	/**  Older messages were dropped; the transcript has them. */
+	truncatedBefore: boolean,
+};
+
+/**  One run of an agent, with its latest messages (up to 5,000 items). */
+export type RunSnapshot_Serialize = {
+	runId: string,
+	label: string,
+	startedAt: string,
+	/**  `None` while the run is still going. */
+	outcome: RunOutcome | null,
+	summary: Value | null,
+	messages: LoggedMessage[],
+	firstSeq: number | null,
+	lastSeq: number | null,
+	/**  Older messages were dropped; the transcript has them. */
+	truncatedBefore: boolean,
 };
 
 /**  Whether a secret is stored, without its value. */

@@ -162,6 +162,11 @@ pub async fn list_active_agents(backend: &Backend) -> Result<Vec<AgentInfo>, App
 }
 
 /// The Stop button: interrupts one run; an unknown or finished run is not an error.
+/// What a reloaded window needs to redraw one agent: its runs and their latest messages.
+pub fn get_agent_snapshot(backend: &Backend, agent_id: &str) -> Result<AgentSnapshot, AppError> {
+    backend.run_logs().snapshot(agent_id)
+}
+
 pub async fn cancel_agent_run(backend: &Backend, run_id: &str) -> Result<(), AppError> {
     backend.sidecars().cancel(run_id).await
 }

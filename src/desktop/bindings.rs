@@ -62,6 +62,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             ipc::cleanup_skill_sidecar,
             ipc::cancel_agent_run,
             ipc::list_active_agents,
+            ipc::get_agent_snapshot,
             ipc::suggest_skill_fields,
         ])
 }

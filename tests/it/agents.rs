@@ -420,3 +420,39 @@ async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() 
         assert!(!String::from_utf8_lossy(&bytes).contains(secret), "the key leaked into {}", file.display());
     }
 }
+
+/// A window that reloads mid-run redraws from `get_agent_snapshot`: it holds exactly the
+/// messages the events carried, in order, and the run's outcome once it ended.
+#[tokio::test]
+async fn a_snapshot_replays_what_the_events_carried() {
+    let mut h = harness(AgentTimings::default(), None).await;
+    let (spec, launch, limit) = mock_agent(&h.backend, AgentKind::TestWith, "sales-kpis", slow(5)).await;
+    let handle = h.backend.sidecars().start_agent(spec, launch, limit).await.unwrap();
+    let mut seen = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match h.events.recv().await {
+                Some(AppEvent::AgentMessage { run_id, seq, items, .. }) if run_id == handle.run_id => {
+                    seen.push((seq, items));
+                }
+                Some(AppEvent::AgentExit { run_id, .. }) if run_id == handle.run_id => return,
+                Some(_) => {}
+                None => panic!("event channel closed"),
+            }
+        }
+    })
+    .await
+    .expect("the run ended in time");
+    assert!(!seen.is_empty(), "the mock agent streams messages");
+
+    let snapshot = skill_builder::commands::agent::get_agent_snapshot(&h.backend, &handle.agent_id).unwrap();
+    let run = snapshot.runs.iter().find(|r| r.run_id == handle.run_id).expect("the run is in the snapshot");
+    let replayed: Vec<_> = run.messages.iter().map(|m| (m.seq, m.items.clone())).collect();
+    assert_eq!(replayed, seen);
+    assert_eq!(run.last_seq, seen.last().map(|(seq, _)| *seq));
+    assert_eq!(run.outcome, Some(RunOutcome::Completed));
+    assert!(!run.truncated_before);
+    let unknown = skill_builder::commands::agent::get_agent_snapshot(&h.backend, "no-such-agent").unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::NotFound);
+    h.backend.shutdown().await.unwrap();
+}

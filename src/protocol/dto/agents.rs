@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::events::RunOutcome;
 use crate::protocol::sidecar::AgentKind;
 
 /// Identifies a started run (and, for refine, its session).
@@ -47,6 +48,41 @@ pub struct AgentInfo {
     pub model: String,
     /// The sidecar's process id, for diagnostics.
     pub pid: Option<u32>,
+}
+
+/// What the window needs to redraw one agent after a reload (agents-and-workflow.md §4.4):
+/// apply it, then the live events whose `seq` is above a run's `lastSeq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentSnapshot {
+    pub agent_id: String,
+    pub state: AgentState,
+    pub runs: Vec<RunSnapshot>,
+}
+
+/// One run of an agent, with its latest messages (up to 5,000 items).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSnapshot {
+    pub run_id: String,
+    pub label: String,
+    pub started_at: String,
+    /// `None` while the run is still going.
+    pub outcome: Option<RunOutcome>,
+    pub summary: Option<serde_json::Value>,
+    pub messages: Vec<LoggedMessage>,
+    pub first_seq: Option<u64>,
+    pub last_seq: Option<u64>,
+    /// Older messages were dropped; the transcript has them.
+    pub truncated_before: bool,
+}
+
+/// The normalised items of one agent message, as `agent-message` carried them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedMessage {
+    pub seq: u64,
+    pub items: Vec<serde_json::Value>,
 }
 
 /// How many agents a stop ended, and how many had to be killed.
