@@ -161,16 +161,7 @@ pub(super) fn build_dir(
     ignored: &mut u32,
 ) -> Result<Option<Oid>, AppError> {
     let mut builder = repo.treebuilder(None)?;
-    let listing = std::fs::read_dir(dir).map_err(|e| AppError::io(dir, e))?;
-    for child in listing {
-        let child = child.map_err(|e| AppError::io(dir, e))?;
-        let Some(name) = child.file_name().to_str().map(str::to_string) else {
-            tracing::warn!(path = %child.path().display(), "skipping a file name that is not UTF-8");
-            continue;
-        };
-        if name == ".git" {
-            continue;
-        }
+    for (name, child) in trackable_entries(dir)? {
         let child_rel = format!("{rel}/{name}");
         let path = child.path();
         let meta = std::fs::symlink_metadata(&path).map_err(|e| AppError::io(&path, e))?;
@@ -213,6 +204,20 @@ pub(super) fn build_file(
     };
     entries.push(index_entry(rel, oid, mode, meta));
     Ok(Some((oid, mode)))
+}
+
+/// The entries of `dir` git can track: UTF-8 names (others are logged and skipped), no `.git`.
+pub fn trackable_entries(dir: &Path) -> Result<Vec<(String, std::fs::DirEntry)>, AppError> {
+    let mut entries = Vec::new();
+    for child in std::fs::read_dir(dir).map_err(|e| AppError::io(dir, e))? {
+        let child = child.map_err(|e| AppError::io(dir, e))?;
+        match child.file_name().to_str() {
+            Some(".git") => {}
+            Some(name) => entries.push((name.to_string(), child)),
+            None => tracing::warn!(path = %child.path().display(), "skipping a file name that is not UTF-8"),
+        }
+    }
+    Ok(entries)
 }
 
 #[cfg(unix)]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use git2::{IndexEntry, ObjectType, Oid, Repository};
 
-use super::commit::{index_entry, is_executable};
+use super::commit::{index_entry, is_executable, trackable_entries};
 use super::pack::{PackObject, object_id};
 use crate::protocol::AppError;
 
@@ -49,15 +49,7 @@ impl<'r> Hasher<'r> {
         entries: &mut Vec<IndexEntry>,
     ) -> Result<Result<Option<Oid>, NeedsFilters>, AppError> {
         let mut children: Vec<(Vec<u8>, u32, Oid)> = Vec::new();
-        for child in std::fs::read_dir(dir).map_err(|e| AppError::io(dir, e))? {
-            let child = child.map_err(|e| AppError::io(dir, e))?;
-            let Some(name) = child.file_name().to_str().map(str::to_string) else {
-                tracing::warn!(path = %child.path().display(), "skipping a file name that is not UTF-8");
-                continue;
-            };
-            if name == ".git" {
-                continue;
-            }
+        for (name, child) in trackable_entries(dir)? {
             if name == ".gitattributes" {
                 return Ok(Err(NeedsFilters));
             }
