@@ -65,6 +65,14 @@ pub fn run(data_dir: Option<PathBuf>, skills_path: Option<PathBuf>) -> ExitCode 
     if let Some(control) = log_control {
         backend.attach_log_control(control);
     }
+    // WebKit takes a moment to show the window; read the library meanwhile, so the first page
+    // is served from the DbActor's cache.
+    let warm = backend.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(err) = crate::commands::skills::list_skills(&warm, None).await {
+            tracing::warn!(%err, "could not read the library ahead of the window");
+        }
+    });
     let app = configure(tauri::Builder::default(), backend.clone())
         .setup(move |app| {
             let _ = sink.0.set(app.handle().clone());
