@@ -228,6 +228,9 @@ impl AppError {
             AppError::Unauthorized { service: "anthropic" } => "Check the API key in Settings.",
             AppError::Busy { reason: "database_busy" } => "Another Skill Builder window is writing; try again.",
             AppError::PathRejected { .. } => "Use a path inside the skill's folder.",
+            AppError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                "Free some disk space, then try again; nothing was changed."
+            }
             AppError::Network { .. } => "Check your internet connection.",
             AppError::AgentLimit { .. } => "Wait for a running agent to finish, or raise the limit in Settings.",
             AppError::Runtime { code: ErrorCode::NodeMissing | ErrorCode::NodeIncompatible, .. } => {

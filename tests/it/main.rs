@@ -12,6 +12,7 @@ mod agents;
 mod cli;
 mod crash;
 mod files;
+mod full_disk;
 mod git;
 mod locks;
 mod migrations;
