@@ -2,8 +2,8 @@
 //! commands. Every failure is a clear `io` error with a fix hint, nothing written before is
 //! lost, the database stays sound, and the app works again once space is freed.
 //!
-//! Mounting needs root, which CI has (`make test` installs Debian packages itself); elsewhere
-//! the test says it was skipped.
+//! Mounting needs root and a machine that allows mounts, which CI has (`make test` installs
+//! Debian packages itself, as root, on a VM); elsewhere the test says it was skipped.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,7 +32,11 @@ impl SmallDisk {
             .arg(dir.path())
             .status()
             .unwrap();
-        assert!(status.success(), "mount a tmpfs as root");
+        if !status.success() {
+            // A container without CAP_SYS_ADMIN: root, but no mounts.
+            eprintln!("skipped: this machine does not allow mounting a tmpfs");
+            return None;
+        }
         Some(SmallDisk { dir })
     }
 
