@@ -16,7 +16,8 @@
 //! - `usage_summary_10000_runs_p50`: `get_usage_summary` over 10,000 runs, < 2 ms [5.9 ms].
 //! - `idle_rss`: resident memory of an idle headless backend, < 40 MB.
 
-use std::io::Write as _;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,7 @@ use skill_builder::protocol::{
     CreateSkillRequest, LockPurpose, ModelUsage, RunCompletion, RunKind, RunStart, RunStatus, SessionKind,
 };
 use skill_builder::{Backend, Config};
+use support::{Report, machine_context, micros, millis, percentile};
 
 /// Set in the child process that measures idle memory; holds the seeded root.
 const RSS_PROBE_ENV: &str = "SKILL_BUILDER_BENCH_RSS_PROBE";
@@ -80,101 +82,8 @@ fn main() -> Result<()> {
     }
 
     machine_context("after")?;
-    eprintln!("foundation bench: done in {:.1} s", started.elapsed().as_secs_f64());
-    if report.missed.is_empty() {
-        eprintln!("foundation bench: every figure met its goal");
-    } else {
-        eprintln!("foundation bench: missed goals: {}", report.missed.join(", "));
-    }
+    report.finish("foundation", started);
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reporting
-
-#[derive(Default)]
-struct Report {
-    missed: Vec<String>,
-}
-
-impl Report {
-    /// Prints `name: value unit` on stdout and the goal (a "less than" bound) on stderr.
-    fn figure(&mut self, name: &str, value: f64, unit: &str, goal: Option<f64>, reference: Option<f64>) {
-        let shown = format_value(value);
-        println!("{name}: {shown} {unit}");
-        let _ = std::io::stdout().flush();
-        let reference = reference.map(|r| format!("reference {} {unit}", format_value(r)));
-        let Some(goal) = goal else {
-            eprintln!("  {name}: {shown} {unit}  (no goal{})", reference.map(|r| format!("; {r}")).unwrap_or_default());
-            return;
-        };
-        let met = value < goal;
-        let reference = reference.map(|r| format!("; {r}")).unwrap_or_default();
-        eprintln!(
-            "  {name}: {shown} {unit}  (goal < {} {unit}{reference})  {}",
-            format_value(goal),
-            if met { "ok" } else { "MISSED" }
-        );
-        if !met {
-            self.missed.push(name.to_string());
-        }
-    }
-}
-
-/// The figures depend on how busy the machine is (other builds, other tenants of a VM), so the
-/// load average and the cost of a bare cross-thread round trip go to stderr with them.
-fn machine_context(when: &str) -> Result<()> {
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-    let (to_peer, peer_rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<()>>();
-    let peer = std::thread::spawn(move || {
-        while let Ok(back) = peer_rx.recv() {
-            let _ = back.send(());
-        }
-    });
-    let mut samples = Vec::with_capacity(5_000);
-    for i in 0..5_500 {
-        let (back, rx) = std::sync::mpsc::channel();
-        let t = Instant::now();
-        to_peer.send(back)?;
-        rx.recv()?;
-        if i >= 500 {
-            samples.push(micros(t.elapsed()));
-        }
-    }
-    drop(to_peer);
-    let _ = peer.join();
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    eprintln!(
-        "machine {when}: {cores} cores, load average {load}; cross-thread round trip p50 {:.1} us",
-        percentile(&mut samples, 50.0)
-    );
-    Ok(())
-}
-
-fn format_value(value: f64) -> String {
-    if value >= 100.0 {
-        format!("{value:.0}")
-    } else if value >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
-}
-
-/// Nearest-rank percentile of samples (sorted here), in the samples' unit.
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * samples.len() as f64).ceil() as usize;
-    samples[rank.clamp(1, samples.len()) - 1]
-}
-
-fn micros(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
-
-fn millis(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,14 +21,17 @@
 //! - `initial_commit_10000`: opening the 10,000-skill folder without `.git`: init, ignore rules
 //!   and the "record existing skills" commit; < 5 s [22 s]. Median of 3.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use skill_builder::actors::git::{CommitOutcome, CommitRequest, GitSettings};
 use skill_builder::commands::{git, skills, workspace};
 use skill_builder::protocol::{CreateSkillRequest, ReportStatus};
 use skill_builder::{Backend, Config};
+use support::{Report, machine_context, median, millis};
 
 const SMALL: usize = 1_000;
 const LARGE: usize = 10_000;
@@ -48,6 +51,7 @@ fn main() -> Result<()> {
     let scratch = tempfile::Builder::new().prefix("skill-builder-git-bench-").tempdir()?;
     eprintln!("git bench: data under {}", scratch.path().display());
     let mut report = Report::default();
+    machine_context("before")?;
     // `SB_GIT_BENCH_ONLY=initial` stops after the initial-commit figure (for profiling).
     let only_initial = std::env::var("SB_GIT_BENCH_ONLY").is_ok_and(|v| v == "initial");
     runtime.block_on(async {
@@ -66,57 +70,9 @@ fn main() -> Result<()> {
         startup_reconcile(&mut report, "reconcile_startup_1000", &small, 60.0, 617.0).await?;
         history(&mut report, &small).await
     })?;
-    eprintln!("git bench: done in {:.1} s", started.elapsed().as_secs_f64());
-    if report.missed.is_empty() {
-        eprintln!("git bench: every figure met its goal");
-    } else {
-        eprintln!("git bench: missed goals: {}", report.missed.join(", "));
-    }
+    machine_context("after")?;
+    report.finish("git", started);
     Ok(())
-}
-
-#[derive(Default)]
-struct Report {
-    missed: Vec<String>,
-}
-
-impl Report {
-    /// Prints `name: value unit` on stdout and the goal (a "less than" bound) on stderr.
-    fn figure(&mut self, name: &str, value: f64, unit: &str, goal: f64, reference: f64) {
-        use std::io::Write as _;
-        println!("{name}: {} {unit}", shown(value));
-        let _ = std::io::stdout().flush();
-        let met = value < goal;
-        eprintln!(
-            "  {name}: {} {unit}  (goal < {} {unit}; reference {} {unit})  {}",
-            shown(value),
-            shown(goal),
-            shown(reference),
-            if met { "ok" } else { "MISSED" }
-        );
-        if !met {
-            self.missed.push(name.to_string());
-        }
-    }
-}
-
-fn shown(value: f64) -> String {
-    if value >= 100.0 {
-        format!("{value:.0}")
-    } else if value >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
-
-fn millis(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn skill_name(i: usize) -> String {
@@ -254,7 +210,7 @@ async fn initial_commit(report: &mut Report, root: &Path) -> Result<()> {
         bail!("unexpected initial commit {:?} with {} entries", head.summary()?, head.tree()?.len());
     }
     backend.shutdown().await?;
-    report.figure("initial_commit_10000", median(samples), "s", 5.0, 22.0);
+    report.figure("initial_commit_10000", median(samples), "s", Some(5.0), Some(22.0));
     Ok(())
 }
 
@@ -270,7 +226,7 @@ async fn startup_reconcile(report: &mut Report, name: &str, root: &Path, goal: f
         }
         backend.shutdown().await?;
     }
-    report.figure(name, median(samples), "ms", goal, reference);
+    report.figure(name, median(samples), "ms", Some(goal), Some(reference));
     Ok(())
 }
 
@@ -291,7 +247,7 @@ async fn auto_commit(report: &mut Report, root: &Path) -> Result<()> {
         }
     }
     backend.shutdown().await?;
-    report.figure("auto_commit_one_skill_in_10000", median(samples), "ms", 150.0, 2_600.0);
+    report.figure("auto_commit_one_skill_in_10000", median(samples), "ms", Some(150.0), Some(2_600.0));
     Ok(())
 }
 
@@ -324,6 +280,6 @@ async fn history(report: &mut Report, root: &Path) -> Result<()> {
     }
     samples.remove(0);
     backend.shutdown().await?;
-    report.figure("history_first_page_1000_commits", median(samples), "ms", 8.0, 24.0);
+    report.figure("history_first_page_1000_commits", median(samples), "ms", Some(8.0), Some(24.0));
     Ok(())
 }
