@@ -9,6 +9,7 @@ mod judge;
 mod pass;
 mod resolve;
 mod scan;
+mod transcripts;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -169,7 +170,8 @@ async fn run_skill(state: &mut ReconcilerState, name: &str) -> Result<Reconcilia
     }
 }
 
-/// Deletes transcripts older than `transcript_retention_days` (by modification time).
+/// Deletes transcripts older than `transcript_retention_days` (by modification time), then the
+/// oldest of any skill folder over its cap.
 async fn prune(state: &ReconcilerState) -> u32 {
     let days = match state.args.db.settings().await {
         Ok(settings) => settings.transcript_retention_days,
@@ -181,7 +183,9 @@ async fn prune(state: &ReconcilerState) -> u32 {
     let now: std::time::SystemTime = state.args.clock.now().into();
     let Some(cutoff) = now.checked_sub(DAY * days) else { return 0 };
     let logs = state.args.paths.workspace.join("logs");
-    let pruned = tokio::task::spawn_blocking(move || scan::prune_transcripts(&logs, cutoff)).await.unwrap_or(0);
+    let pruned = tokio::task::spawn_blocking(move || transcripts::prune(&logs, cutoff, transcripts::FOLDER_CAP_BYTES))
+        .await
+        .unwrap_or(0);
     if pruned > 0 {
         tracing::info!(pruned, days, "removed old transcripts");
     }

@@ -193,30 +193,6 @@ fn stat_key(meta: Option<&std::fs::Metadata>) -> (u64, u64, i128, i128) {
     })
 }
 
-/// Deletes `*.jsonl` transcripts under `logs` last modified before `cutoff`; returns how many.
-/// Only transcript files are touched; folders and other files stay.
-pub fn prune_transcripts(logs: &Path, cutoff: std::time::SystemTime) -> u32 {
-    let mut removed = 0;
-    let mut stack = vec![logs.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file()
-                && path.extension().is_some_and(|e| e == "jsonl")
-                && entry.metadata().and_then(|m| m.modified()).is_ok_and(|m| m < cutoff)
-                && std::fs::remove_file(&path).is_ok()
-            {
-                removed += 1;
-            }
-        }
-    }
-    removed
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,23 +217,5 @@ mod tests {
         let changed = detect_one(dir.path(), "s".into(), &loaded);
         assert!(changed.fresh);
         assert_eq!(changed.detection.frontmatter_description.as_deref(), Some("changed"));
-    }
-
-    #[test]
-    fn only_old_transcripts_are_pruned() {
-        let dir = tempfile::tempdir().unwrap();
-        let logs = dir.path().join("a");
-        std::fs::create_dir_all(&logs).unwrap();
-        for name in ["old.jsonl", "new.jsonl", "old.txt"] {
-            std::fs::write(logs.join(name), "{}").unwrap();
-        }
-        let day = std::time::Duration::from_secs(86_400);
-        let now = std::time::SystemTime::now();
-        for name in ["old.jsonl", "old.txt"] {
-            let f = std::fs::File::options().write(true).open(logs.join(name)).unwrap();
-            f.set_modified(now - day * 40).unwrap();
-        }
-        assert_eq!(prune_transcripts(dir.path(), now - day * 30), 1);
-        assert!(!logs.join("old.jsonl").exists() && logs.join("new.jsonl").exists() && logs.join("old.txt").exists());
     }
 }
