@@ -60,6 +60,7 @@ export const commands = {
 	cancelAgentRun: (runId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cancel_agent_run", { runId })),
 	listActiveAgents: () => typedError<AgentInfo_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_active_agents")),
 	getAgentSnapshot: (agentId: string) => typedError<AgentSnapshot_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_agent_snapshot", { agentId })),
+	getRunTranscript: (runId: string, page: number) => typedError<RunTranscriptPage, CommandError_Serialize>(__TAURI_INVOKE("get_run_transcript", { runId, page })),
 	suggestSkillFields: (req: SuggestFieldsRequest_Deserialize) => typedError<{ [key in string]: string }, CommandError_Serialize>(__TAURI_INVOKE("suggest_skill_fields", { req })),
 };
 
@@ -881,6 +882,19 @@ export type RunSnapshot_Serialize = {
 	lastSeq: number | null,
 	/**  Older messages were dropped; the transcript has them. */
 	truncatedBefore: boolean,
+};
+
+/**
+ *  One page of a run's messages read back from its transcript (agents-and-workflow.md §4.4), for
+ *  runs no longer in memory: after a restart, or older than the in-memory log.
+ */
+export type RunTranscriptPage = {
+	runId: string,
+	transcriptPath: string,
+	/**  From 0; about 2,000 items a page. */
+	page: number,
+	hasMore: boolean,
+	messages: LoggedMessage[],
 };
 
 /**  Whether a secret is stored, without its value. */

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::Backend;
-use crate::actors::sidecar::{AgentSpec, LaunchSpec};
+use crate::actors::sidecar::{AgentSpec, LaunchSpec, transcript};
 use crate::protocol::models::{mock_model, resolve_model};
 use crate::protocol::sidecar::{AgentKind, MockConfig, SidecarConfig};
 use crate::protocol::*;
@@ -15,6 +15,8 @@ use crate::secrets::{SecretKey, Sensitive};
 
 /// The longest feedback text an agent is given.
 const MAX_FEEDBACK_CHARS: usize = 65_536;
+/// The transcript folder of agents that work on no skill (agents-and-workflow.md §3).
+const UNASSIGNED: &str = "_unassigned";
 
 /// Everything a start needs besides the agent's own config.
 pub struct Runtime {
@@ -141,7 +143,7 @@ pub async fn start_agent(backend: &Backend, request: StartAgentRequest) -> Resul
                 workflow_session_id: None,
                 config,
                 api_key: runtime.launch.api_key.clone(),
-                transcript_dir: Some(workspace.join("logs").join("_unassigned")),
+                transcript_dir: Some(workspace.join("logs").join(UNASSIGNED)),
                 cwd: workspace,
                 claude_config_dir: runtime.launch.claude_config_dir.clone(),
                 mock: runtime.mock,
@@ -165,6 +167,18 @@ pub async fn list_active_agents(backend: &Backend) -> Result<Vec<AgentInfo>, App
 /// What a reloaded window needs to redraw one agent: its runs and their latest messages.
 pub fn get_agent_snapshot(backend: &Backend, agent_id: &str) -> Result<AgentSnapshot, AppError> {
     backend.run_logs().snapshot(agent_id)
+}
+
+/// A page of a finished run's messages, read from its transcript ("View run log", and runs from
+/// before a restart).
+pub async fn get_run_transcript(backend: &Backend, run_id: &str, page: u32) -> Result<RunTranscriptPage, AppError> {
+    let run = backend.db().run(run_id).await?;
+    let folder = run.skill_name.as_deref().unwrap_or(UNASSIGNED);
+    let dir = backend.paths().workspace.join("logs").join(folder);
+    let run_id = run_id.to_string();
+    tokio::task::spawn_blocking(move || transcript::read_run(&dir, &run.agent_id, &run_id, page))
+        .await
+        .map_err(|e| AppError::Internal(format!("transcript reader: {e}")))?
 }
 
 pub async fn cancel_agent_run(backend: &Backend, run_id: &str) -> Result<(), AppError> {

@@ -63,6 +63,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             ipc::cancel_agent_run,
             ipc::list_active_agents,
             ipc::get_agent_snapshot,
+            ipc::get_run_transcript,
             ipc::suggest_skill_fields,
         ])
 }

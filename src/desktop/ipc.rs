@@ -398,6 +398,12 @@ pub async fn list_active_agents(backend: State<'_, Backend>) -> Res<Vec<AgentInf
 
 #[tauri::command]
 #[specta::specta]
+pub async fn get_run_transcript(backend: State<'_, Backend>, run_id: String, page: u32) -> Res<RunTranscriptPage> {
+    Ok(agent::get_run_transcript(&backend, &run_id, page).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn get_agent_snapshot(backend: State<'_, Backend>, agent_id: String) -> Res<AgentSnapshot> {
     Ok(agent::get_agent_snapshot(&backend, &agent_id)?)
 }

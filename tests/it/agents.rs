@@ -422,7 +422,8 @@ async fn real_sdk_run_records_usage_and_no_secret_reaches_a_transcript_or_log() 
 }
 
 /// A window that reloads mid-run redraws from `get_agent_snapshot`: it holds exactly the
-/// messages the events carried, in order, and the run's outcome once it ended.
+/// messages the events carried, in order, and the run's outcome once it ended. The transcript
+/// gives the same messages back later.
 #[tokio::test]
 async fn a_snapshot_replays_what_the_events_carried() {
     let mut h = harness(AgentTimings::default(), None).await;
@@ -454,5 +455,15 @@ async fn a_snapshot_replays_what_the_events_carried() {
     assert!(!run.truncated_before);
     let unknown = skill_builder::commands::agent::get_agent_snapshot(&h.backend, "no-such-agent").unwrap_err();
     assert_eq!(unknown.code(), ErrorCode::NotFound);
+
+    // "View run log" and runs from before a restart read the same messages from the transcript.
+    wait_until_idle(&h.backend).await;
+    let page = skill_builder::commands::agent::get_run_transcript(&h.backend, &handle.run_id, 0).await.unwrap();
+    let from_disk: Vec<_> = page.messages.iter().map(|m| (m.seq, m.items.clone())).collect();
+    assert_eq!(from_disk, seen);
+    assert!(!page.has_more);
+    assert!(page.transcript_path.contains("sales-kpis"), "{}", page.transcript_path);
+    let missing = skill_builder::commands::agent::get_run_transcript(&h.backend, "run-missing", 0).await.unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::NotFound);
     h.backend.shutdown().await.unwrap();
 }

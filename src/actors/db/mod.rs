@@ -127,6 +127,10 @@ pub enum DbMsg {
         filter: UsageFilter,
         reply: Reply<UsageSummary>,
     },
+    Run {
+        run_id: String,
+        reply: Reply<AgentRunRecord>,
+    },
     RecentRuns {
         limit: u32,
         reply: Reply<Vec<AgentRunRecord>>,
@@ -247,6 +251,7 @@ impl Actor for DbActor {
                 run(state, reply, move |c, _| usage::record_completion(c, &done, &now))
             }
             M::UsageSummary { filter, reply } => scan(state, reply, move |c, _| usage::summary(c, &filter)).await,
+            M::Run { run_id, reply } => run(state, reply, move |c, _| usage::run(c, &run_id)),
             M::RecentRuns { limit, reply } => scan(state, reply, move |c, _| usage::recent_runs(c, limit)).await,
             M::RecentSessions { limit, filter, reply } => {
                 scan(state, reply, move |c, _| usage::recent_sessions(c, limit, &filter)).await
@@ -407,6 +412,10 @@ impl DbHandle {
 
     pub async fn usage_summary(&self, filter: UsageFilter) -> Result<UsageSummary, AppError> {
         self.ask("usage summary", |reply| DbMsg::UsageSummary { filter, reply }).await
+    }
+
+    pub async fn run(&self, run_id: &str) -> Result<AgentRunRecord, AppError> {
+        self.ask("read run", |reply| DbMsg::Run { run_id: run_id.into(), reply }).await
     }
 
     pub async fn recent_runs(&self, limit: u32) -> Result<Vec<AgentRunRecord>, AppError> {

@@ -174,6 +174,12 @@ fn query_runs(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Re
     Ok(runs)
 }
 
+/// One run by id, reset or not; `not_found` when there is none.
+pub fn run(conn: &Connection, run_id: &str) -> Result<AgentRunRecord, AppError> {
+    let sql = format!("SELECT {RUN_COLUMNS} FROM v_runs AS r WHERE r.run_id = ?1");
+    query_runs(conn, &sql, [run_id])?.pop().ok_or_else(|| AppError::NotFound { kind: "run", name: run_id.to_string() })
+}
+
 pub fn recent_runs(conn: &Connection, limit: u32) -> Result<Vec<AgentRunRecord>, AppError> {
     let sql = format!(
         "SELECT {RUN_COLUMNS} FROM v_runs AS r WHERE r.reset_marker IS NULL ORDER BY r.started_at DESC LIMIT ?1"

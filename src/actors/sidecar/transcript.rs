@@ -4,11 +4,12 @@
 //! writer goes quiet.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::protocol::{AppError, LoggedMessage, RunTranscriptPage};
 use crate::redact::redact;
 
 /// Past this size only results, errors and the footer are written.
@@ -111,6 +112,92 @@ impl TranscriptWriter {
     }
 }
 
+/// The 8 hex characters of an agent id that name its transcripts.
+pub fn file_id(agent_id: &str) -> String {
+    agent_id.chars().rev().filter(char::is_ascii_hexdigit).take(8).collect()
+}
+
+/// Items per page of [`read_run`].
+pub const PAGE_ITEMS: usize = 2_000;
+
+/// The fields of a transcript line that replay needs; the SDK payload is skipped unread.
+#[derive(serde::Deserialize)]
+struct ReplayLine {
+    #[serde(rename = "type")]
+    kind: String,
+    run_id: Option<String>,
+    seq: Option<u64>,
+    #[serde(default)]
+    items: Vec<Value>,
+}
+
+/// Page `page` (from 0) of one run's messages, read from its agent's transcripts in `dir`.
+pub fn read_run(dir: &Path, agent_id: &str, run_id: &str, page: u32) -> Result<RunTranscriptPage, AppError> {
+    let id = file_id(agent_id);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::io(dir, e))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "jsonl")
+                && path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|stem| stem.ends_with(&format!("-{id}")) || stem.contains(&format!("-{id}-")))
+        })
+        .collect();
+    files.sort();
+    let mut messages = Vec::new();
+    let mut path = None;
+    for file in files {
+        let reader = BufReader::new(File::open(&file).map_err(|e| AppError::io(&file, e))?);
+        let mut holds_run = false;
+        for line in reader.lines() {
+            let line = line.map_err(|e| AppError::io(&file, e))?;
+            let Ok(parsed) = serde_json::from_str::<ReplayLine>(&line) else { continue };
+            if parsed.run_id.as_deref() != Some(run_id) {
+                continue;
+            }
+            holds_run = true;
+            if let ("message", Some(seq)) = (parsed.kind.as_str(), parsed.seq) {
+                messages.push(LoggedMessage { seq, items: parsed.items });
+            }
+        }
+        if holds_run {
+            path = Some(file.display().to_string());
+        }
+    }
+    let Some(path) = path else {
+        return Err(AppError::NotFound { kind: "transcript", name: run_id.to_string() });
+    };
+    Ok(page_of(run_id, path, messages, page))
+}
+
+/// Whole messages, about [`PAGE_ITEMS`] items a page (a larger message gets a page of its own).
+fn page_of(run_id: &str, path: String, messages: Vec<LoggedMessage>, page: u32) -> RunTranscriptPage {
+    let mut pages: Vec<Vec<LoggedMessage>> = vec![Vec::new()];
+    let mut filled = 0;
+    for message in messages {
+        if filled > 0 && filled + message.items.len() > PAGE_ITEMS {
+            pages.push(Vec::new());
+            filled = 0;
+        }
+        filled += message.items.len();
+        if let Some(current) = pages.last_mut() {
+            current.push(message);
+        }
+    }
+    let count = pages.len();
+    let at = usize::try_from(page).unwrap_or(usize::MAX);
+    RunTranscriptPage {
+        run_id: run_id.to_string(),
+        transcript_path: path,
+        page,
+        has_more: at + 1 < count,
+        messages: if at < count { std::mem::take(&mut pages[at]) } else { Vec::new() },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +215,38 @@ mod tests {
         assert_eq!(text.lines().count(), 3);
         assert!(!text.contains("super-secret-key") && !text.contains("sk-ant-abcdefgh"));
         assert!(text.lines().last().unwrap().contains("transcript_end"));
+    }
+
+    #[test]
+    fn pages_hold_whole_messages_of_about_two_thousand_items() {
+        let message = |seq: u64, items: usize| LoggedMessage { seq, items: vec![json!({}); items] };
+        let messages = vec![message(1, 1_500), message(2, 400), message(3, 300), message(4, 5_000), message(5, 1)];
+        let seqs = |page: u32| {
+            let page = page_of("r", "t.jsonl".into(), messages.clone(), page);
+            (page.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), page.has_more)
+        };
+        assert_eq!(seqs(0), (vec![1, 2], true));
+        assert_eq!(seqs(1), (vec![3], true));
+        assert_eq!(seqs(2), (vec![4], true), "a message larger than a page gets one of its own");
+        assert_eq!(seqs(3), (vec![5], false));
+        assert_eq!(seqs(9), (vec![], false));
+    }
+
+    #[test]
+    fn a_run_is_read_back_from_its_agents_transcripts_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = "ag-0192f3a4-1b2c-7d8e-9f00-aabbccddeeff";
+        let stem = format!("step0-20261126T000000.000Z-{}", file_id(agent));
+        let mut writer = TranscriptWriter::create(dir.path(), &stem, Vec::new()).unwrap();
+        writer.record(&json!({"type": "transcript", "run_id": "r1"}));
+        writer.protocol_line(
+            r#"{"v":1,"type":"message","run_id":"r1","seq":1,"items":[{"kind":"text"}],"sdk":{}}"#,
+            false,
+        );
+        writer.protocol_line(r#"{"v":1,"type":"message","run_id":"r2","seq":2,"items":[{"kind":"other"}]}"#, false);
+        writer.finish("completed", "later", Some(0));
+        let page = read_run(dir.path(), agent, "r1", 0).unwrap();
+        assert_eq!(page.messages, [LoggedMessage { seq: 1, items: vec![json!({"kind": "text"})] }]);
+        assert!(matches!(read_run(dir.path(), "ag-ffff0000", "r1", 0), Err(AppError::NotFound { .. })));
     }
 }

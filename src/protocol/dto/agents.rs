@@ -85,6 +85,19 @@ pub struct LoggedMessage {
     pub items: Vec<serde_json::Value>,
 }
 
+/// One page of a run's messages read back from its transcript (agents-and-workflow.md §4.4), for
+/// runs no longer in memory: after a restart, or older than the in-memory log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunTranscriptPage {
+    pub run_id: String,
+    pub transcript_path: String,
+    /// From 0; about 2,000 items a page.
+    pub page: u32,
+    pub has_more: bool,
+    pub messages: Vec<LoggedMessage>,
+}
+
 /// How many agents a stop ended, and how many had to be killed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

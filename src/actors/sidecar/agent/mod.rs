@@ -18,7 +18,7 @@ mod runs;
 
 use super::process::{ExitInfo, ProcessControl, SidecarProcess};
 use super::spec::{AgentContext, AgentSpec, RunRecord};
-use super::transcript::TranscriptWriter;
+use super::transcript::{TranscriptWriter, file_id};
 use super::wire::{completion_from_result, outcome_of, run_error_from};
 use crate::actors::ask::{Reply, answer};
 use crate::events::{AppEvent, RunErrorInfo, RunOutcome};

@@ -43,7 +43,7 @@ impl AgentActorState {
     pub(super) fn open_transcript(&mut self) {
         let Some(dir) = self.spec.transcript_dir.clone() else { return };
         let now = self.ctx.clock.now();
-        let id8: String = self.spec.agent_id.chars().rev().filter(char::is_ascii_hexdigit).take(8).collect();
+        let id8 = file_id(&self.spec.agent_id);
         let stem = format!("{}-{}-{id8}", self.spec.config.label, now.format("%Y%m%dT%H%M%S%.3fZ"));
         let secrets = self.spec.api_key.iter().map(|k| k.expose().clone()).collect();
         self.transcript = TranscriptWriter::create(&dir, &stem, secrets);
