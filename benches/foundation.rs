@@ -26,7 +26,7 @@ use rusqlite::Connection;
 use skill_builder::actors::db::migrate;
 use skill_builder::commands::{locks, skills, usage, workspace};
 use skill_builder::protocol::{
-    CreateSkillRequest, LockPurpose, ModelUsage, RunCompletion, RunKind, RunStart, RunStatus, SessionKind,
+    AgentKind, CreateSkillRequest, LockPurpose, ModelUsage, RunCompletion, RunStart, RunStatus, SessionKind,
 };
 use skill_builder::{Backend, Config};
 use support::{Report, machine_context, micros, millis, percentile};
@@ -171,7 +171,7 @@ async fn seed_usage(backend: &Backend) -> Result<()> {
         let (skill, session) = &sessions[i % USAGE_SESSIONS];
         let model = MODELS[i % MODELS.len()];
         let run_id = format!("run-{i:06}");
-        let kind = [RunKind::TestWith, RunKind::TestWithout, RunKind::TestEval, RunKind::WorkflowStep][i % 4];
+        let kind = [AgentKind::TestWith, AgentKind::TestWithout, AgentKind::TestEval, AgentKind::WorkflowStep][i % 4];
         usage::record_run_started(
             backend,
             RunStart {
@@ -179,7 +179,7 @@ async fn seed_usage(backend: &Backend) -> Result<()> {
                 agent_id: format!("agent-{i:06}"),
                 skill_name: Some(skill.clone()),
                 kind,
-                step_id: (kind == RunKind::WorkflowStep).then_some((i % 6) as u8),
+                step_id: (kind == AgentKind::WorkflowStep).then_some((i % 6) as u8),
                 workflow_session_id: Some(session.clone()),
                 model: model.to_string(),
             },

@@ -17,3 +17,4 @@ pub use dto::skills_path::*;
 pub use dto::usage::*;
 pub use error::{ActorKind, AppError, CommandError, ErrorCode, LockHolder};
 pub use ids::SkillName;
+pub use sidecar::AgentKind;

@@ -32,18 +32,17 @@ impl AgentKind {
         self == AgentKind::Refine
     }
 
-    /// The `agent_runs.kind` of its runs.
-    pub fn run_kind(self) -> crate::protocol::RunKind {
-        use crate::protocol::RunKind as R;
+    /// The spelling on the wire and in `agent_runs.kind`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            AgentKind::WorkflowStep => R::WorkflowStep,
-            AgentKind::Validate => R::Validate,
-            AgentKind::Gate => R::Gate,
-            AgentKind::Refine => R::Refine,
-            AgentKind::TestWith => R::TestWith,
-            AgentKind::TestWithout => R::TestWithout,
-            AgentKind::TestEval => R::TestEval,
-            AgentKind::Feedback => R::Feedback,
+            AgentKind::WorkflowStep => "workflow_step",
+            AgentKind::Validate => "validate",
+            AgentKind::Gate => "gate",
+            AgentKind::Refine => "refine",
+            AgentKind::TestWith => "test_with",
+            AgentKind::TestWithout => "test_without",
+            AgentKind::TestEval => "test_eval",
+            AgentKind::Feedback => "feedback",
         }
     }
 

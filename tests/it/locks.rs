@@ -27,7 +27,7 @@ async fn lock_holder_child() {
         run_id: format!("run-held-{}", std::process::id()),
         agent_id: "ag-held".into(),
         skill_name: Some(skill.clone()),
-        kind: RunKind::WorkflowStep,
+        kind: AgentKind::WorkflowStep,
         step_id: Some(0),
         workflow_session_id: Some(session.session_id),
         model: "claude-sonnet-4".into(),

@@ -32,7 +32,7 @@ async fn record_run(env: &Env, run_id: &str, skill: &str, session: Option<&str>)
         run_id: run_id.into(),
         agent_id: format!("ag-{run_id}"),
         skill_name: Some(skill.into()),
-        kind: RunKind::WorkflowStep,
+        kind: AgentKind::WorkflowStep,
         step_id: Some(0),
         workflow_session_id: session.map(str::to_string),
         model: "claude-sonnet-4".into(),

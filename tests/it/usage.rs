@@ -20,7 +20,7 @@ fn close(actual: f64, expected: f64) -> bool {
 struct Fixture {
     run: &'static str,
     skill: &'static str,
-    kind: RunKind,
+    kind: AgentKind,
     step: Option<u8>,
     session: usize,
     model: &'static str,
@@ -33,7 +33,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-1",
         skill: "alpha",
-        kind: RunKind::WorkflowStep,
+        kind: AgentKind::WorkflowStep,
         step: Some(0),
         session: 0,
         model: "claude-sonnet-4",
@@ -44,7 +44,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-2",
         skill: "alpha",
-        kind: RunKind::WorkflowStep,
+        kind: AgentKind::WorkflowStep,
         step: Some(1),
         session: 0,
         model: "claude-sonnet-4",
@@ -55,7 +55,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-3",
         skill: "alpha",
-        kind: RunKind::Refine,
+        kind: AgentKind::Refine,
         step: None,
         session: 0,
         model: "claude-opus-4",
@@ -66,7 +66,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-4",
         skill: "beta",
-        kind: RunKind::TestWith,
+        kind: AgentKind::TestWith,
         step: None,
         session: 1,
         model: "claude-sonnet-4",
@@ -77,7 +77,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-5",
         skill: "beta",
-        kind: RunKind::Validate,
+        kind: AgentKind::Validate,
         step: None,
         session: 1,
         model: "mock-x",
@@ -88,7 +88,7 @@ const RUNS: &[Fixture] = &[
     Fixture {
         run: "run-6",
         skill: "beta",
-        kind: RunKind::WorkflowStep,
+        kind: AgentKind::WorkflowStep,
         step: Some(2),
         session: 1,
         model: "claude-haiku-4",
@@ -402,7 +402,7 @@ async fn running_totals_follow_every_write_to_the_runs() {
         run_id: "loose".into(),
         agent_id: "ag-loose".into(),
         skill_name: None,
-        kind: RunKind::Feedback,
+        kind: AgentKind::Feedback,
         step_id: None,
         workflow_session_id: None,
         model: "claude-sonnet-4".into(),

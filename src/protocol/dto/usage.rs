@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::protocol::sidecar::AgentKind;
+
 /// Narrows every usage query.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase", default)]
@@ -32,35 +34,6 @@ pub struct UsageSummary {
     pub cache_read_tokens: i64,
     #[specta(type = f64)]
     pub cache_write_tokens: i64,
-}
-
-/// What kind of work a run did; decides its usage bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum RunKind {
-    WorkflowStep,
-    Validate,
-    Gate,
-    Refine,
-    TestWith,
-    TestWithout,
-    TestEval,
-    Feedback,
-}
-
-impl RunKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunKind::WorkflowStep => "workflow_step",
-            RunKind::Validate => "validate",
-            RunKind::Gate => "gate",
-            RunKind::Refine => "refine",
-            RunKind::TestWith => "test_with",
-            RunKind::TestWithout => "test_without",
-            RunKind::TestEval => "test_eval",
-            RunKind::Feedback => "feedback",
-        }
-    }
 }
 
 /// Final status of a run.
@@ -103,7 +76,7 @@ pub struct RunStart {
     pub run_id: String,
     pub agent_id: String,
     pub skill_name: Option<String>,
-    pub kind: RunKind,
+    pub kind: AgentKind,
     pub step_id: Option<u8>,
     pub workflow_session_id: Option<String>,
     pub model: String,

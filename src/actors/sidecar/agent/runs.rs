@@ -67,7 +67,7 @@ impl AgentActorState {
             run_id: run_id.clone(),
             agent_id: self.spec.agent_id.clone(),
             skill_name: self.spec.skill.clone(),
-            kind: self.spec.kind.run_kind(),
+            kind: self.spec.kind,
             step_id: self.spec.step,
             workflow_session_id: self.spec.workflow_session_id.clone(),
             model: self.spec.config.model.clone(),
