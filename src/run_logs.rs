@@ -4,8 +4,8 @@
 //! runs it announced and the normalised messages of each run (the last 5,000 items). A webview
 //! that reloads subscribes, asks `get_agent_snapshot`, applies it, then applies the live events
 //! whose `seq` is above the snapshot's `lastSeq`. Because the log is built from the very events
-//! the window receives, a snapshot and the event stream can never disagree. Finished agents stay
-//! for 30 minutes, and at most the 30 most recent finished runs are kept.
+//! the window receives, a snapshot and the event stream can never disagree. An agent keeps its
+//! last 30 runs; finished agents stay for 30 minutes, and at most 30 finished runs are kept.
 //!
 //! Streaming-text deltas are not kept: the message that ends a text block carries its full text.
 
@@ -23,7 +23,8 @@ use crate::protocol::{AgentSnapshot, AgentState, AppError, LoggedMessage, RunSna
 const ITEMS_PER_RUN: usize = 5_000;
 /// How long a finished agent's runs stay.
 const KEEP_FINISHED: Duration = Duration::from_secs(30 * 60);
-/// How many runs of finished agents stay at most.
+/// How many runs of finished agents stay at most, and of one live agent (a long refine session
+/// runs once per turn); older runs are read from their transcripts.
 const FINISHED_RUNS: usize = 30;
 
 /// An [`EventSink`] that records agent output on its way to `inner`.
@@ -123,6 +124,9 @@ impl RunLogs {
                     held: 0,
                     truncated_before: false,
                 });
+                if agent.runs.len() > FINISHED_RUNS {
+                    agent.runs.remove(0);
+                }
             }
             AppEvent::AgentMessage { agent_id, run_id, seq, items } => {
                 if let Some(run) = logs.run(agent_id, run_id) {
@@ -289,5 +293,15 @@ mod tests {
         }
         assert!(logs.snapshot("late").is_err(), "beyond the thirty most recent runs");
         assert!(logs.snapshot("agent-0").is_ok());
+
+        for turn in 0..=FINISHED_RUNS {
+            logs.emit(started("refine", &format!("turn-{turn}")));
+        }
+        let runs = logs.snapshot("refine").unwrap().runs;
+        assert_eq!(
+            (runs.len(), runs[0].run_id.as_str()),
+            (FINISHED_RUNS, "turn-1"),
+            "a live agent keeps its last runs"
+        );
     }
 }
