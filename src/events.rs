@@ -50,9 +50,11 @@ pub enum AppEvent {
     },
     #[serde(rename_all = "camelCase")]
     AgentProgress { agent_id: String, run_id: String, stage: String, detail: Value },
-    /// Normalised items of one SDK message (§2.5), with the agent-wide sequence number.
+    /// Normalised items of one SDK message (§2.5), with the agent-wide sequence number. `gap`:
+    /// streaming text of this agent was dropped before it (the window was too slow); the items
+    /// are complete, but a view built from deltas should refetch the snapshot.
     #[serde(rename_all = "camelCase")]
-    AgentMessage { agent_id: String, run_id: String, seq: u64, items: Vec<Value> },
+    AgentMessage { agent_id: String, run_id: String, seq: u64, items: Vec<Value>, gap: bool },
     #[serde(rename_all = "camelCase")]
     AgentDelta { agent_id: String, run_id: String, message_id: String, index: u32, block: String, text: String },
     /// Exactly once per run.

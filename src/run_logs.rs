@@ -128,7 +128,7 @@ impl RunLogs {
                     agent.runs.remove(0);
                 }
             }
-            AppEvent::AgentMessage { agent_id, run_id, seq, items } => {
+            AppEvent::AgentMessage { agent_id, run_id, seq, items, .. } => {
                 if let Some(run) = logs.run(agent_id, run_id) {
                     run.keep(*seq, items);
                 }
@@ -226,7 +226,7 @@ mod tests {
 
     fn message(agent: &str, run: &str, seq: u64, items: usize) -> AppEvent {
         let items = (0..items).map(|i| json!({"type": "text", "text": format!("{seq}.{i}")})).collect();
-        AppEvent::AgentMessage { agent_id: agent.into(), run_id: run.into(), seq, items }
+        AppEvent::AgentMessage { agent_id: agent.into(), run_id: run.into(), seq, items, gap: false }
     }
 
     fn exit(agent: &str, run: &str) -> AppEvent {

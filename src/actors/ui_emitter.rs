@@ -6,8 +6,14 @@
 //! `agent-delta` per 50 ms frame, so each streaming agent sends about 20 a second. Every other
 //! event passes through at once, after the deltas that came before it, so the order within an
 //! agent is kept and nothing but delta fragments is ever merged.
+//!
+//! When the window falls behind, only deltas are dropped (at most [`MAX_QUEUED_DELTAS`] wait):
+//! the message that ends a text block carries its whole text anyway. That agent's next
+//! `agent-message` then says `gap`, so the window knows its streamed text is incomplete.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -16,10 +22,15 @@ use crate::events::{AppEvent, EventSink};
 
 /// How long deltas wait to be merged.
 pub const FRAME: Duration = Duration::from_millis(50);
+/// Deltas queued for the forwarding task at most; later ones are dropped until it catches up.
+pub const MAX_QUEUED_DELTAS: usize = 8_192;
 
 /// An [`EventSink`] that forwards to `inner` from its own task.
 pub struct UiEmitter {
     queue: mpsc::UnboundedSender<AppEvent>,
+    queued_deltas: Arc<AtomicUsize>,
+    /// Agents that lost deltas since their last message.
+    gapped: Mutex<HashSet<String>>,
 }
 
 impl UiEmitter {
@@ -27,13 +38,29 @@ impl UiEmitter {
     /// the last `UiEmitter` handle is dropped.
     pub fn start(inner: Arc<dyn EventSink>, frame: Duration) -> Arc<UiEmitter> {
         let (queue, events) = mpsc::unbounded_channel();
-        tokio::spawn(forward(events, inner, frame));
-        Arc::new(UiEmitter { queue })
+        let queued_deltas = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(forward(events, inner, frame, Arc::clone(&queued_deltas)));
+        Arc::new(UiEmitter { queue, queued_deltas, gapped: Mutex::new(HashSet::new()) })
+    }
+
+    fn gapped(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.gapped.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl EventSink for UiEmitter {
-    fn emit(&self, event: AppEvent) {
+    fn emit(&self, mut event: AppEvent) {
+        match &mut event {
+            AppEvent::AgentDelta { agent_id, .. } => {
+                if self.queued_deltas.load(Ordering::Relaxed) >= MAX_QUEUED_DELTAS {
+                    self.gapped().insert(agent_id.clone());
+                    return;
+                }
+                self.queued_deltas.fetch_add(1, Ordering::Relaxed);
+            }
+            AppEvent::AgentMessage { agent_id, gap, .. } => *gap |= self.gapped().remove(agent_id.as_str()),
+            _ => {}
+        }
         // Only fails once the task is gone, i.e. while the app is going away.
         let _ = self.queue.send(event);
     }
@@ -68,14 +95,22 @@ impl PendingDeltas {
     }
 }
 
-async fn forward(mut events: mpsc::UnboundedReceiver<AppEvent>, inner: Arc<dyn EventSink>, frame: Duration) {
+async fn forward(
+    mut events: mpsc::UnboundedReceiver<AppEvent>,
+    inner: Arc<dyn EventSink>,
+    frame: Duration,
+    queued_deltas: Arc<AtomicUsize>,
+) {
     let mut pending = PendingDeltas::default();
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + frame, frame);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             received = events.recv() => match received {
-                Some(delta @ AppEvent::AgentDelta { .. }) => pending.merge(delta),
+                Some(delta @ AppEvent::AgentDelta { .. }) => {
+                    queued_deltas.fetch_sub(1, Ordering::Relaxed);
+                    pending.merge(delta);
+                }
                 Some(event) => {
                     pending.flush(inner.as_ref());
                     inner.emit(event);
@@ -102,6 +137,10 @@ mod tests {
             block: "text".into(),
             text: text.into(),
         }
+    }
+
+    fn message(agent: &str, gap: bool) -> AppEvent {
+        AppEvent::AgentMessage { agent_id: agent.into(), run_id: "r1".into(), seq: 7, items: Vec::new(), gap }
     }
 
     fn start() -> (Arc<UiEmitter>, mpsc::UnboundedReceiver<AppEvent>) {
@@ -131,7 +170,7 @@ mod tests {
         let (emitter, mut seen) = start();
         emitter.emit(delta("r1", 0, "partial "));
         emitter.emit(delta("r1", 0, "text"));
-        let message = AppEvent::AgentMessage { agent_id: "a".into(), run_id: "r1".into(), seq: 7, items: Vec::new() };
+        let message = message("a", false);
         emitter.emit(message.clone());
         assert_eq!(seen.recv().await, Some(delta("r1", 0, "partial text")));
         assert_eq!(seen.recv().await, Some(message));
@@ -144,5 +183,27 @@ mod tests {
         drop(emitter);
         assert_eq!(seen.recv().await, Some(delta("r2", 0, "last words")));
         assert_eq!(seen.recv().await, None, "the task ends with the last handle");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_that_falls_behind_loses_only_deltas_and_is_told() {
+        let (emitter, mut seen) = start();
+        // The forwarding task does not run until this test yields, so everything queues.
+        for _ in 0..MAX_QUEUED_DELTAS + 10 {
+            emitter.emit(delta("r1", 0, "x"));
+        }
+        emitter.emit(message("b", false));
+        emitter.emit(message("a", false));
+        emitter.emit(message("a", false));
+        let merged = seen.recv().await;
+        let expected = "x".repeat(MAX_QUEUED_DELTAS);
+        assert!(matches!(&merged, Some(AppEvent::AgentDelta { text, .. }) if *text == expected), "{merged:?}");
+        assert_eq!(seen.recv().await, Some(message("b", false)), "another agent lost nothing");
+        assert_eq!(seen.recv().await, Some(message("a", true)), "the next message of the agent says gap");
+        assert_eq!(seen.recv().await, Some(message("a", false)), "once");
+
+        emitter.emit(delta("r1", 0, "streams again"));
+        tokio::time::sleep(FRAME * 2).await;
+        assert_eq!(seen.recv().await, Some(delta("r1", 0, "streams again")));
     }
 }

@@ -68,7 +68,7 @@ impl AgentActorState {
                 self.log_line(line, false);
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
-                self.ctx.events.emit(AppEvent::AgentMessage { agent_id, run_id, seq, items });
+                self.ctx.events.emit(AppEvent::AgentMessage { agent_id, run_id, seq, items, gap: false });
             }
             SidecarLine::Delta { run_id, message_id, index, block, text } if self.is_current(&run_id) => {
                 self.touch(me);
