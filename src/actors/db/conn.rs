@@ -57,9 +57,7 @@ impl DbState {
             tracing::warn!(%err, "closing the database failed");
         }
     }
-}
 
-impl DbState {
     /// Runs a point query on the actor's task.
     pub fn query<T>(
         &mut self,
@@ -94,6 +92,8 @@ impl DbState {
                 // The connection went down with the task; SQLite rolled back whatever it had begun.
                 tracing::error!(%err, "a database scan panicked; reopening the database");
                 self.conn = configure(&self.path).inspect_err(|e| tracing::error!(%e, "reopen failed")).ok();
+                // A new connection counts its changes from zero: the cache's version means nothing.
+                self.library = None;
                 Err(AppError::Internal("a database query failed unexpectedly".into()))
             }
         }

@@ -37,14 +37,9 @@ fn change_version(conn: &Connection) -> Result<ChangeVersion, AppError> {
 
 /// Answers a `list_skills` request from the cache, reloading it first when the database changed.
 pub(super) async fn list(state: &mut DbState, filter: SkillFilter, reply: Reply<Arc<[SkillSummary]>>) {
-    if reply.is_closed() {
-        return;
+    if !reply.is_closed() {
+        answer(reply, library(state).await.map(|all| select(all, &filter)));
     }
-    let result = match library(state).await {
-        Ok(all) => Ok(select(all, &filter)),
-        Err(err) => Err(err),
-    };
-    answer(reply, result);
 }
 
 async fn library(state: &mut DbState) -> Result<Arc<[SkillSummary]>, AppError> {

@@ -83,30 +83,26 @@ pub fn record_completion(conn: &Connection, done: &RunCompletion, now: &str) -> 
     Ok(updated == 1)
 }
 
-pub fn summary(conn: &Connection, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
-    // The running totals of migration 21 answer every filter but a time window in a few rows.
-    let sql = if filter.from.is_none() && filter.to.is_none() {
-        "SELECT COALESCE(SUM(total_cost_usd), 0), COALESCE(SUM(run_count), 0), COUNT(DISTINCT NULLIF(session_key, '')),
-                COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
-                COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cache_write_tokens), 0)
-         FROM usage_totals
-         WHERE (?1 OR NOT is_mock) AND (NOT ?2 OR NOT is_cancelled) AND ?3 IS NULL AND ?4 IS NULL
-           AND (?5 IS NULL OR skill_key = ?5)"
-            .to_string()
-    } else {
-        scan_summary_sql()
-    };
-    summary_with(conn, &sql, filter)
-}
+/// The summary from the running totals of migration 21: a few rows, every filter but a window.
+const TOTALS_SUMMARY: &str = "SELECT COALESCE(SUM(total_cost_usd), 0), COALESCE(SUM(run_count), 0),
+    COUNT(DISTINCT NULLIF(session_key, '')), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
+    COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cache_write_tokens), 0)
+  FROM usage_totals
+  WHERE (?1 OR NOT is_mock) AND (NOT ?2 OR NOT is_cancelled) AND ?3 IS NULL AND ?4 IS NULL
+    AND (?5 IS NULL OR skill_key = ?5)";
 
-/// The summary over the runs themselves, for time windows (and to check the totals in tests).
-fn scan_summary_sql() -> String {
-    format!(
+pub fn summary(conn: &Connection, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
+    if filter.from.is_none() && filter.to.is_none() {
+        return summary_with(conn, TOTALS_SUMMARY, filter);
+    }
+    // A time window needs the runs themselves.
+    let scan = format!(
         "SELECT COALESCE(SUM(r.total_cost_usd), 0), COUNT(*), COUNT(DISTINCT r.workflow_session_id),
                 COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0),
                 COALESCE(SUM(r.cache_read_tokens), 0), COALESCE(SUM(r.cache_write_tokens), 0)
          FROM agent_runs AS r WHERE {RUN_FILTER}"
-    )
+    );
+    summary_with(conn, &scan, filter)
 }
 
 fn summary_with(conn: &Connection, sql: &str, filter: &UsageFilter) -> Result<UsageSummary, AppError> {

@@ -17,10 +17,11 @@ pub const RENAMED_TRAILER: &str = "Skill-Builder-Renamed-From";
 /// Commits naming more skills than this carry no per-skill trailers (history then compares trees).
 const MAX_SKILL_TRAILERS: usize = 50;
 
-const MODE_TREE: i32 = 0o040000;
-const MODE_FILE: u32 = 0o100644;
-const MODE_EXEC: u32 = 0o100755;
-const MODE_LINK: u32 = 0o120000;
+/// Git's entry modes, as the index stores them (tree builders take them as `i32`).
+pub const MODE_TREE: u32 = 0o040000;
+pub const MODE_FILE: u32 = 0o100644;
+pub const MODE_EXEC: u32 = 0o100755;
+pub const MODE_LINK: u32 = 0o120000;
 
 /// What a commit did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,7 +101,7 @@ pub fn commit_paths(
         let path = workdir.join(name);
         let built = match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => {
-                build_dir(repo, &path, name, &mut entries, &mut ignored)?.map(|oid| (oid, MODE_TREE))
+                build_dir(repo, &path, name, &mut entries, &mut ignored)?.map(|oid| (oid, MODE_TREE as i32))
             }
             Ok(meta) if !repo.is_path_ignored(name)? => {
                 build_file(repo, &path, name, &meta, &mut entries)?.map(|(oid, mode)| (oid, mode as i32))
@@ -172,7 +173,7 @@ pub(super) fn build_dir(
         }
         if meta.is_dir() {
             if let Some(oid) = build_dir(repo, &path, &child_rel, entries, ignored)? {
-                builder.insert(&name, oid, MODE_TREE)?;
+                builder.insert(&name, oid, MODE_TREE as i32)?;
             }
         } else if let Some((oid, mode)) = build_file(repo, &path, &child_rel, &meta, entries)? {
             builder.insert(&name, oid, mode as i32)?;

@@ -15,12 +15,10 @@ use std::time::Instant;
 
 use git2::{IndexEntry, Oid, Repository, Signature};
 
-use super::commit::{build_dir, build_file, message, open_index};
+use super::commit::{MODE_TREE, build_dir, build_file, message, open_index};
 use super::pack::{self, PackObject};
 use super::snapshot::{Hasher, NeedsFilters, filters_configured};
 use crate::protocol::AppError;
-
-const MODE_TREE: i32 = 0o040000;
 
 /// One top-level folder's tree (`None` when it holds nothing to track) and index entries.
 struct Folder {
@@ -59,7 +57,7 @@ pub fn initial(repo: &Repository, signature: &Signature<'_>, summary: &str) -> R
     let mut entries: Vec<IndexEntry> = Vec::new();
     for folder in folders {
         if let Some(tree) = folder.tree {
-            root.insert(&folder.name, tree, MODE_TREE)?;
+            root.insert(&folder.name, tree, MODE_TREE as i32)?;
             entries.extend(folder.entries);
         }
     }

@@ -7,14 +7,9 @@ use std::path::Path;
 
 use git2::{IndexEntry, ObjectType, Oid, Repository};
 
-use super::commit::{index_entry, is_executable, trackable_entries};
+use super::commit::{MODE_EXEC, MODE_FILE, MODE_LINK, MODE_TREE, index_entry, is_executable, trackable_entries};
 use super::pack::{PackObject, object_id};
 use crate::protocol::AppError;
-
-const MODE_TREE: u32 = 0o040000;
-const MODE_FILE: u32 = 0o100644;
-const MODE_EXEC: u32 = 0o100755;
-const MODE_LINK: u32 = 0o120000;
 
 /// A `.gitattributes` file was found: content conversion may apply, use libgit2's path instead.
 #[derive(Debug)]

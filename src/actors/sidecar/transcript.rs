@@ -133,7 +133,9 @@ struct ReplayLine {
 
 /// Page `page` (from 0) of one run's messages, read from its agent's transcripts in `dir`.
 pub fn read_run(dir: &Path, agent_id: &str, run_id: &str, page: u32) -> Result<RunTranscriptPage, AppError> {
+    // `<label>-<time>-<id8>`, or `-<id8>-<n>` after a name collision.
     let id = file_id(agent_id);
+    let (last, inner) = (format!("-{id}"), format!("-{id}-"));
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| AppError::io(dir, e))?
         .filter_map(Result::ok)
@@ -143,7 +145,7 @@ pub fn read_run(dir: &Path, agent_id: &str, run_id: &str, page: u32) -> Result<R
                 && path
                     .file_stem()
                     .and_then(|s| s.to_str())
-                    .is_some_and(|stem| stem.ends_with(&format!("-{id}")) || stem.contains(&format!("-{id}-")))
+                    .is_some_and(|stem| stem.ends_with(&last) || stem.contains(&inner))
         })
         .collect();
     files.sort();
