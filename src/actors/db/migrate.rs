@@ -221,6 +221,69 @@ mod tests {
         assert_eq!(rows, 21);
     }
 
+    /// Applies migrations `1..=last` the way `run` records them, as an older binary would have.
+    fn migrated_to(last: i64) -> Connection {
+        let conn = fresh();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+               checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2, ?3, 't')",
+                params![m.version, m.name, checksum(m.sql)],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn rebuilt_tables_keep_their_rows_and_give_new_columns_their_defaults() {
+        let mut conn = migrated_to(13);
+        conn.execute_batch(
+            "INSERT INTO skills (id, name, skill_source, created_at, updated_at)
+               VALUES (1, 'kept', 'skill-builder', 't', 't');
+             INSERT INTO workflow_runs (skill_id, current_step, status, created_at, updated_at, intake_json)
+               VALUES (1, 3, 'in_progress', 't', 't', '{}');
+             INSERT INTO agent_runs (run_id, agent_id, skill_id, skill_name, kind, instance_id, model, status, started_at)
+               VALUES ('r1', 'a1', 1, 'kept', 'refine', 'i', 'sonnet', 'success', 't');",
+        )
+        .unwrap();
+        assert_eq!(run(&mut conn, "t", None).unwrap().applied, (14..=21).collect::<Vec<_>>());
+        let run_row: (String, i64, f64, i64, Option<String>) = conn
+            .query_row(
+                "SELECT skill_name, input_tokens, total_cost_usd, num_turns, stop_reason FROM agent_runs WHERE run_id = 'r1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(run_row, ("kept".to_string(), 0, 0.0, 0, None));
+        let workflow: (i64, String, Option<String>) = conn
+            .query_row("SELECT current_step, intake_json, version FROM workflow_runs", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(workflow, (3, "{}".to_string(), None));
+
+        let mut early = migrated_to(3);
+        early
+            .execute_batch(
+                "INSERT INTO skills (id, name, skill_source, created_at, updated_at)
+                   VALUES (1, 'early', 'skill-builder', 't', 't');
+                 INSERT INTO workflow_runs (skill_id, status, created_at, updated_at) VALUES (1, 'completed', 't', 't');",
+            )
+            .unwrap();
+        run(&mut early, "t", None).unwrap();
+        let status: String = early.query_row("SELECT status FROM workflow_runs", [], |r| r.get(0)).unwrap();
+        assert_eq!(status, "completed");
+        let violations: i64 =
+            early.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(violations, 0);
+    }
+
     #[test]
     fn final_schema_has_every_table_view_trigger_and_index() {
         let mut conn = fresh();
