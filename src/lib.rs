@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod crashpoint;
 #[cfg(feature = "desktop")]
 pub mod desktop;
 pub mod detect;
