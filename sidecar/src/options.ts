@@ -3,7 +3,7 @@
 // The mapping is one-to-one and typed against the pinned SDK's declarations,
 // so an SDK upgrade that renames an option fails `tsc` here.
 
-import type { CanUseTool, Options, SdkBeta, SettingSource } from '@anthropic-ai/claude-agent-sdk';
+import type { CanUseTool, Options, SdkBeta } from '@anthropic-ai/claude-agent-sdk';
 import { buildClaudeEnv } from './env.js';
 import { PATH_TOOL_NAMES } from './policy.js';
 import type { SidecarConfig } from './protocol.js';
@@ -26,7 +26,11 @@ export function buildOptions(config: SidecarConfig, deps: OptionDeps): Options {
     maxTurns: config.maxTurns,
     permissionMode: config.permissionMode,
     canUseTool: deps.canUseTool,
-    settingSources: config.settingSources as SettingSource[],
+    // No filesystem settings at all, whatever the config asks: `.claude/settings.json` and
+    // `settings.local.json` in the workspace are files a user (or a file command) can write,
+    // and their hooks, `permissions.allow` rules and `env` would run commands and skip the
+    // path policy. `[]` is the SDK's isolation mode; it also skips CLAUDE.md.
+    settingSources: [],
     includePartialMessages: config.includePartialMessages,
     // The SDK persists by default; only refine needs it, for resume (§2.3).
     persistSession: config.persistSession ?? false,

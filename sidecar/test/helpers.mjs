@@ -56,9 +56,17 @@ export function tempRoot(t) {
   return { root, cwd: path.join(root, 'cwd'), home: path.join(root, 'home'), config: path.join(root, 'config') };
 }
 
-/** The §2.9 test environment: no inherited secrets, temp HOME and config dir. */
+/**
+ * The §2.9 test environment: no inherited secrets, temp HOME and config dir.
+ * Rust builds the real one (src/actors/sidecar/env.rs) and the sidecar passes
+ * it on unchanged, so the fixed variables Rust always sets are set here too.
+ */
 export function sdkEnv(dirs, baseUrl, extra = {}) {
   return {
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    DISABLE_AUTOUPDATER: '1',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dirs.home,
     CLAUDE_CONFIG_DIR: dirs.config,

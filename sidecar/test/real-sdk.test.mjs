@@ -205,6 +205,32 @@ describe('real SDK against the fake Messages API', { skip, concurrency: 2 }, () 
     assertWellFormed(assert, sc);
   });
 
+  test('hooks in the workspace settings files never run, whatever settingSources asks for', { timeout: 30_000 }, async (t) => {
+    const { dirs, fake, sc } = await setup(t, [message(text('done'))]);
+    // A user-writable .claude/ in cwd whose hooks would run a command at session start,
+    // on every prompt and before every tool: each one leaves a marker file.
+    const markers = path.join(dirs.root, 'markers');
+    fs.mkdirSync(markers);
+    fs.mkdirSync(path.join(dirs.cwd, '.claude'));
+    const hooks = (name) => {
+      const command = { type: 'command', command: `touch ${path.join(markers, name)}` };
+      return {
+        hooks: Object.fromEntries(
+          ['SessionStart', 'UserPromptSubmit', 'PreToolUse'].map((event) => [event, [{ matcher: '*', hooks: [command] }]]),
+        ),
+      };
+    };
+    fs.writeFileSync(path.join(dirs.cwd, '.claude', 'settings.json'), JSON.stringify(hooks('project')));
+    fs.writeFileSync(path.join(dirs.cwd, '.claude', 'settings.local.json'), JSON.stringify(hooks('local')));
+
+    sc.send({ type: 'run', run_id: 'run-h', config: makeConfig(dirs, { settingSources: ['project', 'local'] }) });
+    const result = await sc.terminal('run-h', { timeout: 20_000 });
+    assert.equal(result.status, 'success');
+    assert.equal(fake.requests.length, 1);
+    assert.deepEqual(fs.readdirSync(markers), [], 'no hook ran');
+    assertWellFormed(assert, sc);
+  });
+
   test('connection refused ends as network, with no stream:false fallback', { timeout: 30_000 }, async (t) => {
     const dirs = tempRoot(t);
     const port = await closedPort();

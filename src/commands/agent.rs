@@ -96,7 +96,9 @@ pub fn base_config(
         } else {
             runtime.claude_code.as_ref().map(|p| p.display().to_string())
         },
-        setting_sources: vec!["project".into()],
+        // No filesystem settings: the workspace's `.claude/settings*.json` are user-writable and
+        // their hooks would run commands around the tool policy (the sidecar enforces `[]` too).
+        setting_sources: Vec::new(),
         include_partial_messages: true,
         persist_session: None,
         resume_sdk_session_id: None,

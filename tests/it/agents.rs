@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use skill_builder::actors::sidecar::{
-    AgentContext, AgentSpec, AgentTimings, LaunchSpec, ProcessControl, RunRecord, SidecarHandle, SidecarLauncher,
-    SidecarProcess, spawn_process,
+    AgentContext, AgentSpec, AgentTimings, LaunchSpec, NodeLauncher, ProcessControl, RunRecord, SidecarHandle,
+    SidecarLauncher, SidecarProcess, spawn_process,
 };
 use skill_builder::clock::SystemClock;
 use skill_builder::commands::agent::{base_config, preflight};
@@ -227,15 +227,48 @@ async fn wait_until_idle(backend: &Backend) {
     panic!("agents did not stop");
 }
 
+/// The real Node launcher, except that each agent's `run` line waits until the test opens the
+/// gate. Both agents are then started, each with its run in flight, however loaded the machine
+/// is; the runs themselves go on side by side once the gate opens.
+struct GatedLauncher {
+    open: tokio::sync::watch::Receiver<bool>,
+}
+
+impl SidecarLauncher for GatedLauncher {
+    fn launch(&self, spec: &LaunchSpec) -> Result<SidecarProcess, AppError> {
+        let mut process = NodeLauncher.launch(spec)?;
+        let (agent_side, gate_side) = tokio::io::duplex(64 * 1024);
+        let mut stdin = std::mem::replace(&mut process.stdin, Box::new(agent_side));
+        let mut open = self.open.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(gate_side).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let request: Value = serde_json::from_str(&line).unwrap();
+                if request["type"] == "run" {
+                    open.wait_for(|open| *open).await.unwrap();
+                }
+                if stdin.write_all(format!("{line}\n").as_bytes()).await.is_err() || stdin.flush().await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(process)
+    }
+}
+
 #[tokio::test]
 async fn two_agents_run_side_by_side_and_both_complete() {
-    let mut h = harness(AgentTimings::default(), None).await;
+    let (gate, open) = tokio::sync::watch::channel(false);
+    let mut h = harness(AgentTimings::default(), Some(Arc::new(GatedLauncher { open }))).await;
     let (a, la, limit) = mock_agent(&h.backend, AgentKind::TestWith, "sales-kpis", slow(20)).await;
     let (b, lb, _) = mock_agent(&h.backend, AgentKind::TestWithout, "sales-kpis", slow(20)).await;
     let (first, second) =
         tokio::join!(h.backend.sidecars().start_agent(a, la, limit), h.backend.sidecars().start_agent(b, lb, limit));
     let (first, second) = (first.unwrap(), second.unwrap());
+    // Neither run can have ended yet (their `run` lines wait at the gate), so this does not
+    // depend on how fast the first sidecar runs while the second one starts.
     assert_eq!(h.backend.sidecars().list_active().await.unwrap().len(), 2);
+    gate.send(true).unwrap();
     let mut pending = vec![first.run_id.clone(), second.run_id.clone()];
     tokio::time::timeout(Duration::from_secs(30), async {
         while !pending.is_empty() {

@@ -2,6 +2,7 @@
 //! sidecar process. `SidecarHandle` is the typed facade the commands use.
 
 mod agent;
+mod env;
 pub mod process;
 mod spec;
 mod supervisor;

@@ -8,10 +8,12 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::oneshot;
 
+use super::env::sidecar_environment;
 use crate::protocol::{AppError, ErrorCode};
 use crate::secrets::Sensitive;
 
@@ -25,8 +27,6 @@ pub struct ExitInfo {
 /// Kills a sidecar and everything it started.
 pub trait ProcessControl: Send + Sync {
     fn kill(&self);
-    /// Called once the process was reaped, so a later kill cannot hit a reused pid.
-    fn mark_exited(&self) {}
 }
 
 /// A started sidecar: its pipes, its exit, and the means to kill it. Dropping it kills the
@@ -55,62 +55,9 @@ pub trait SidecarLauncher: Send + Sync {
     fn launch(&self, spec: &LaunchSpec) -> Result<SidecarProcess, AppError>;
 }
 
-/// The real launcher: `node agent-runner.mjs --protocol=1` in its own process group, with a
-/// cleared environment plus the allow-list of agents-and-workflow.md §2.9.
+/// The real launcher: `node agent-runner.mjs --protocol=1` in its own process group, with the
+/// environment of `env.rs` and nothing else.
 pub struct NodeLauncher;
-
-/// Variables passed through from our own environment when set.
-const PASSED_THROUGH: &[&str] =
-    &["HOME", "LANG", "LC_ALL", "TMPDIR", "TEMP", "TMP", "HTTP_PROXY", "HTTPS_PROXY", "SYSTEMROOT", "APPDATA"];
-
-impl NodeLauncher {
-    fn environment(&self, spec: &LaunchSpec) -> Vec<(String, String)> {
-        let mut env: Vec<(String, String)> = PASSED_THROUGH
-            .iter()
-            .filter_map(|key| std::env::var(key).ok().map(|value| ((*key).to_string(), value)))
-            .collect();
-        env.push(("PATH".into(), agent_path()));
-        env.push(("CLAUDE_CONFIG_DIR".into(), spec.claude_config_dir.display().to_string()));
-        for key in [
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-            "DISABLE_TELEMETRY",
-            "DISABLE_ERROR_REPORTING",
-            "DISABLE_AUTOUPDATER",
-            "DISABLE_BUG_COMMAND",
-            "DISABLE_NON_ESSENTIAL_MODEL_CALLS",
-        ] {
-            env.push((key.into(), "1".into()));
-        }
-        let retries = std::env::var("SKILL_BUILDER_CLAUDE_MAX_RETRIES").unwrap_or_else(|_| "6".into());
-        env.push(("CLAUDE_CODE_MAX_RETRIES".into(), retries));
-        if let Ok(base) = std::env::var("SKILL_BUILDER_ANTHROPIC_BASE_URL") {
-            env.push(("ANTHROPIC_BASE_URL".into(), base));
-            env.push(("CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK".into(), "1".into()));
-        }
-        let no_proxy = std::env::var("NO_PROXY").map(|v| format!("{v},")).unwrap_or_default();
-        env.push(("NO_PROXY".into(), format!("{no_proxy}127.0.0.1,localhost")));
-        if let Some(key) = &spec.api_key {
-            env.push(("ANTHROPIC_API_KEY".into(), key.expose().clone()));
-        }
-        if spec.mock {
-            env.push(("SKILL_BUILDER_MOCK_AGENTS".into(), "1".into()));
-        }
-        env
-    }
-}
-
-/// Our PATH plus the usual tool folders, since desktop apps often start with a minimal PATH.
-fn agent_path() -> String {
-    let mut dirs: Vec<PathBuf> =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
-    for extra in ["/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/bin"] {
-        let extra = PathBuf::from(extra);
-        if !dirs.contains(&extra) {
-            dirs.push(extra);
-        }
-    }
-    std::env::join_paths(dirs).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
-}
 
 fn spawn_failed(message: String) -> AppError {
     AppError::Runtime {
@@ -123,13 +70,19 @@ fn spawn_failed(message: String) -> AppError {
 
 impl SidecarLauncher for NodeLauncher {
     fn launch(&self, spec: &LaunchSpec) -> Result<SidecarProcess, AppError> {
+        let environment = sidecar_environment(spec, &|key| std::env::var(key).ok())?;
         let mut command = tokio::process::Command::new(&spec.node);
-        command.arg(&spec.bundle).arg("--protocol=1").env_clear().envs(self.environment(spec)).current_dir(&spec.cwd);
+        command.arg(&spec.bundle).arg("--protocol=1").env_clear().envs(environment).current_dir(&spec.cwd);
         spawn_process(command)
     }
 }
 
 /// Spawns `command` as a sidecar: piped stdio, its own process group, killed with its actor.
+///
+/// When the Node leader exits (a crash, a SIGKILL, or a clean exit), whatever is left of its
+/// group (Claude Code and the tools it started) is killed before the leader is reaped, and only
+/// then does `exit` resolve: an unreaped leader keeps its pid, which is the group id, from being
+/// reused, so the group kill cannot hit another program's processes.
 pub fn spawn_process(mut command: tokio::process::Command) -> Result<SidecarProcess, AppError> {
     command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     #[cfg(unix)]
@@ -140,8 +93,19 @@ pub fn spawn_process(mut command: tokio::process::Command) -> Result<SidecarProc
     else {
         return Err(spawn_failed("the agent runtime's pipes were not available".into()));
     };
+    let group = Arc::new(ProcessGroup { pid, closed: Mutex::new(false) });
+    let leader_gone = match watch_leader(Arc::clone(&group)) {
+        Ok(receiver) => receiver,
+        Err(err) => {
+            // Without a watcher nothing would kill the group before the leader is reaped.
+            group.kill();
+            return Err(spawn_failed(format!("Could not watch the agent runtime: {err}")));
+        }
+    };
     let (exit_tx, exit_rx) = oneshot::channel();
     tokio::spawn(async move {
+        // The watcher has killed the group by the time it answers; now the leader may be reaped.
+        let _ = leader_gone.await;
         let info = match child.wait().await {
             Ok(status) => exit_info(status),
             Err(_) => ExitInfo::default(),
@@ -153,9 +117,47 @@ pub fn spawn_process(mut command: tokio::process::Command) -> Result<SidecarProc
         stdout: Box::new(stdout),
         stderr: Box::new(stderr),
         exit: Box::pin(async move { exit_rx.await.unwrap_or_default() }),
-        control: Box::new(ProcessGroup { pid, exited: Default::default() }),
+        control: Box::new(GroupControl(group)),
         pid,
     })
+}
+
+/// Waits on a thread of its own for the leader to exit without reaping it, then kills and
+/// closes its group. The thread, not a task, does the kill, so it happens even when the runtime
+/// that started the sidecar is gone.
+#[cfg(unix)]
+fn watch_leader(group: Arc<ProcessGroup>) -> std::io::Result<oneshot::Receiver<()>> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::Builder::new().name("sidecar-exit".into()).spawn(move || {
+        if let Some(pid) = group.pid.and_then(|p| libc::id_t::try_from(p).ok()) {
+            wait_without_reaping(pid);
+        }
+        group.kill_and_close();
+        let _ = tx.send(());
+    })?;
+    Ok(rx)
+}
+
+#[cfg(not(unix))]
+fn watch_leader(_group: Arc<ProcessGroup>) -> std::io::Result<oneshot::Receiver<()>> {
+    let (tx, rx) = oneshot::channel();
+    let _ = tx.send(());
+    Ok(rx)
+}
+
+/// Blocks until `pid` has exited, leaving it a zombie (`WNOWAIT`) so its pid stays taken.
+#[cfg(unix)]
+fn wait_without_reaping(pid: libc::id_t) {
+    loop {
+        // SAFETY: `info` is a plain C struct that waitid(2) fills in; it outlives the call.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid(2) with P_PID on our own child and a valid pointer; WNOWAIT leaves the
+        // child to be reaped by tokio's `wait`.
+        let rc = unsafe { libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT) };
+        if rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return;
+        }
+    }
 }
 
 fn exit_info(status: std::process::ExitStatus) -> ExitInfo {
@@ -166,25 +168,36 @@ fn exit_info(status: std::process::ExitStatus) -> ExitInfo {
     ExitInfo { code: status.code(), signal }
 }
 
-/// The sidecar's process group: killing it also kills the Claude Code grandchild.
+/// The sidecar's process group: killing it also kills Claude Code and its tool children.
 struct ProcessGroup {
     pid: Option<u32>,
-    exited: std::sync::atomic::AtomicBool,
+    /// Set once the group was killed after the leader's exit; from then on the leader may be
+    /// reaped and its pid reused, so nothing may signal the group again.
+    closed: Mutex<bool>,
 }
 
-impl ProcessControl for ProcessGroup {
-    fn mark_exited(&self) {
-        self.exited.store(true, std::sync::atomic::Ordering::SeqCst);
+impl ProcessGroup {
+    fn kill(&self) {
+        let closed = self.closed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !*closed {
+            self.signal_group();
+        }
     }
 
-    fn kill(&self) {
-        if self.exited.load(std::sync::atomic::Ordering::SeqCst) {
-            return;
+    fn kill_and_close(&self) {
+        let mut closed = self.closed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !*closed {
+            self.signal_group();
+            *closed = true;
         }
+    }
+
+    fn signal_group(&self) {
         #[cfg(unix)]
         if let Some(pid) = self.pid.and_then(|p| i32::try_from(p).ok()) {
             // SAFETY: kill(2) takes plain integers; a negative pid names the process group we
-            // created with `process_group(0)`, so only our sidecar and its children are hit.
+            // created with `process_group(0)`. Its leader is not reaped yet (see `closed`), so
+            // the group id still names our sidecar's group.
             unsafe {
                 libc::kill(-pid, libc::SIGKILL);
             }
@@ -192,8 +205,18 @@ impl ProcessControl for ProcessGroup {
     }
 }
 
-impl Drop for ProcessGroup {
+/// The actor's handle on the group; dropping it (the actor's state, also after a panic) kills
+/// the group.
+struct GroupControl(Arc<ProcessGroup>);
+
+impl ProcessControl for GroupControl {
+    fn kill(&self) {
+        self.0.kill();
+    }
+}
+
+impl Drop for GroupControl {
     fn drop(&mut self) {
-        self.kill();
+        self.0.kill();
     }
 }

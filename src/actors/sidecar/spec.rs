@@ -39,6 +39,8 @@ pub struct AgentTimings {
     pub handshake: Duration,
     pub idle: Duration,
     pub heartbeat: Duration,
+    /// How long a `pong` may take; two misses in a row mean the sidecar hangs.
+    pub pong_timeout: Duration,
     pub cancel_deadline: Duration,
     pub stop_grace: Duration,
     pub write_timeout: Duration,
@@ -51,6 +53,7 @@ impl Default for AgentTimings {
             handshake: Duration::from_secs(10),
             idle: AGENT_IDLE_TIMEOUT,
             heartbeat: Duration::from_secs(30),
+            pong_timeout: Duration::from_secs(5),
             cancel_deadline: Duration::from_secs(15),
             stop_grace: Duration::from_secs(4),
             write_timeout: Duration::from_secs(5),

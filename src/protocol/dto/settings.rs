@@ -327,9 +327,15 @@ fn bounded_text(field: &str, value: &str, max: usize) -> Result<String, crate::p
 /// Only `https`, or `http` to a loopback host (local fakes in tests), is accepted.
 pub fn validate_base_url(field: &str, url: &str) -> Result<String, crate::protocol::AppError> {
     let url = url.trim().trim_end_matches('/');
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|prefix| url.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
+    // The host must end where the prefix does: `http://127.0.0.1:80@evil.example` names the
+    // host `evil.example` (everything before `@` is user info), so only a numeric port may follow.
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|prefix| {
+        url.strip_prefix(prefix).is_some_and(|rest| {
+            let port = rest.split('/').next().unwrap_or_default();
+            port.is_empty()
+                || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+    });
     let https =
         url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
     if !(https || loopback) {
@@ -366,7 +372,16 @@ mod tests {
     fn base_urls_must_be_https_or_loopback() {
         assert!(validate_base_url("u", "https://api.anthropic.com/").is_ok());
         assert!(validate_base_url("u", "http://127.0.0.1:4010").is_ok());
-        for bad in ["http://example.com", "http://127.0.0.1.evil.com", "ftp://x", "https://", "localhost"] {
+        for bad in [
+            "http://example.com",
+            "http://127.0.0.1.evil.com",
+            "http://127.0.0.1:80@evil.com",
+            "http://localhost:1@evil.com/v1",
+            "http://127.0.0.1?@evil.com",
+            "ftp://x",
+            "https://",
+            "localhost",
+        ] {
             assert!(validate_base_url("u", bad).is_err(), "{bad}");
         }
     }

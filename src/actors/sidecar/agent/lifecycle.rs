@@ -75,22 +75,45 @@ impl AgentActorState {
         });
     }
 
+    /// The 30 s tick: a ping, unless one is still waiting for its pong.
     pub(super) async fn heartbeat(&mut self, me: &ActorRef<AgentMsg>) {
-        if !self.ready || self.phase == AgentState::Stopping {
+        if !self.ready || self.phase == AgentState::Stopping || self.awaiting_pong {
             return;
         }
-        if self.awaiting_pong {
-            self.missed_pongs += 1;
-            if self.missed_pongs >= 2 {
-                return self.crash(me, "sidecar_unresponsive", "The agent runtime stopped answering", None);
-            }
-        }
+        self.ping(me).await;
+    }
+
+    /// Writes a ping and arms its pong deadline (§1.7: a pong is due within 5 s).
+    async fn ping(&mut self, me: &ActorRef<AgentMsg>) {
         self.nonce += 1;
         self.awaiting_pong = true;
-        let line = SidecarRequest::Ping { nonce: self.nonce }.to_line();
+        let nonce = self.nonce;
+        if let Some(timer) = self.pong_timer.take() {
+            timer.abort();
+        }
+        let due = self.ctx.timings.pong_timeout;
+        self.pong_timer = Some(me.send_after(due, move || AgentMsg::PongDeadline { nonce }).abort_handle());
+        let line = SidecarRequest::Ping { nonce }.to_line();
         if self.write(&line).await.is_err() {
             tracing::warn!(agent = self.agent_id(), "heartbeat could not be written");
         }
+    }
+
+    /// A pong did not come in time. The first miss pings again at once rather than on the next
+    /// tick, so a silent sidecar is killed two pong windows after its first unanswered ping.
+    pub(super) async fn pong_missed(&mut self, me: &ActorRef<AgentMsg>, nonce: u64) {
+        if !self.awaiting_pong
+            || nonce != self.nonce
+            || matches!(self.phase, AgentState::Stopping | AgentState::Stopped)
+        {
+            return;
+        }
+        self.missed_pongs += 1;
+        tracing::warn!(agent = self.agent_id(), missed = self.missed_pongs, "the sidecar did not answer a ping");
+        if self.missed_pongs >= 2 {
+            return self.crash(me, "sidecar_unresponsive", "The agent runtime stopped answering", None);
+        }
+        self.ping(me).await;
     }
 
     /// Graceful stop: ask the sidecar to shut down, kill it if it has not exited in time.
@@ -110,7 +133,6 @@ impl AgentActorState {
     }
 
     pub(super) fn on_exit(&mut self, me: &ActorRef<AgentMsg>, info: ExitInfo) {
-        self.control.mark_exited();
         if self.phase == AgentState::Stopping {
             return self.finalize(me, Some(info));
         }

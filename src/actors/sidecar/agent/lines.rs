@@ -57,6 +57,9 @@ impl AgentActorState {
             SidecarLine::Pong { .. } => {
                 self.awaiting_pong = false;
                 self.missed_pongs = 0;
+                if let Some(timer) = self.pong_timer.take() {
+                    timer.abort();
+                }
             }
             SidecarLine::Progress { run_id, stage, detail } if self.is_current(&run_id) => {
                 self.log_line(line, false);

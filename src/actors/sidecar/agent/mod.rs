@@ -43,6 +43,10 @@ pub enum AgentMsg {
         generation: u64,
     },
     HeartbeatTick,
+    /// The pong for `nonce` is due.
+    PongDeadline {
+        nonce: u64,
+    },
     FlushTick,
     CancelDeadline {
         run_id: String,
@@ -94,6 +98,7 @@ pub struct AgentActorState {
     timers: Vec<AbortHandle>,
     awaiting_pong: bool,
     missed_pongs: u32,
+    pong_timer: Option<AbortHandle>,
     nonce: u64,
     stderr_tail: VecDeque<String>,
     protocol_errors: u32,
@@ -107,7 +112,7 @@ impl Drop for AgentActorState {
     fn drop(&mut self) {
         // Whatever happened to the actor (panic included), the process group dies with it.
         self.control.kill();
-        for timer in self.timers.drain(..).chain(self.idle_timer.take()) {
+        for timer in self.timers.drain(..).chain(self.idle_timer.take()).chain(self.pong_timer.take()) {
             timer.abort();
         }
     }
@@ -144,6 +149,7 @@ impl Actor for AgentActor {
             timers,
             awaiting_pong: false,
             missed_pongs: 0,
+            pong_timer: None,
             nonce: 0,
             stderr_tail: VecDeque::new(),
             protocol_errors: 0,
@@ -175,6 +181,7 @@ impl Actor for AgentActor {
                 }
             }
             AgentMsg::HeartbeatTick => state.heartbeat(&me).await,
+            AgentMsg::PongDeadline { nonce } => state.pong_missed(&me, nonce).await,
             AgentMsg::FlushTick => {
                 if let Some(t) = state.transcript.as_mut() {
                     t.flush();
