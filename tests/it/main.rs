@@ -11,6 +11,8 @@
 mod agents;
 mod cli;
 mod crash;
+mod crash_repair;
+mod delete_keeps;
 mod files;
 mod full_disk;
 mod git;
