@@ -8,7 +8,8 @@
 //! - rename: the row has the new name → finish (SKILL.md `name:`, the `renamed` commit that
 //!   takes the old path out of HEAD); the row has the old name → move the folders back.
 //! - delete: the row still exists → finish the user's delete (checkpoint, removal, row,
-//!   commit); the row and folder are gone → the `deleted` commit; the row is gone but a folder
+//!   commit), unless another live instance has taken the skill's lock since, which keeps the
+//!   record for a later pass; the row and folder are gone → the `deleted` commit; the row is gone but a folder
 //!   of that name is back → a new folder, left alone. A discovered folder that is still there is
 //!   left alone (reported again).
 
@@ -18,7 +19,7 @@ use super::ReconcilerArgs;
 use crate::actors::git::{CommitRequest, RENAMED_TRAILER};
 use crate::folders;
 use crate::pending::{self, Pending, PendingOp};
-use crate::protocol::{AppError, SkillName};
+use crate::protocol::{AppError, LockState, SkillName};
 
 /// What the repairs did, for the report.
 #[derive(Debug, Default)]
@@ -117,6 +118,14 @@ async fn repair(args: &ReconcilerArgs, root: &Path, op: &PendingOp) -> Result<Op
             if folder_there && !row {
                 // A discovered folder still there, or a new folder made after the row went.
                 return Ok(None);
+            }
+            if let (Some(name), true) = (name, row)
+                && args.db.check_lock(name).await?.state == LockState::Other
+            {
+                return Err(AppError::Conflict {
+                    reason: "in_use",
+                    message: format!("{name} is open in another window"),
+                });
             }
             if folder_there {
                 let stamp = folders::stamp(&args.clock.now_str());
