@@ -93,6 +93,7 @@ impl Backend {
             events: events.clone(),
             skills_path_override: config.skills_path_override.clone(),
             startup: startup.clone(),
+            instance: instance.clone(),
         })
         .await?;
         if config.reconcile_on_start {

@@ -1,6 +1,11 @@
 //! Folder operations shared by the commands and the reconciler: removing a skill folder only
 //! after its content is safe (a git checkpoint, or a copy in the app's trash), moves that work
 //! across file systems, symlink-preserving copies, and the cleanup of empty folder trees.
+//!
+//! A checkpoint cannot hold everything a folder may contain: nested repositories (`.git`),
+//! names that are not UTF-8, sockets and pipes, ignored files. A folder holding any of these
+//! goes to the trash whole (the checkpoint is still made), so a delete never destroys what git
+//! cannot give back.
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +23,9 @@ pub struct Removal {
 
 /// Removes `skills_root/<folder>` after a checkpoint commit (`<folder>: checkpoint before
 /// <operation>`). When git cannot commit (disabled, switched off, mid-merge) or the folder holds
-/// ignored files the commit leaves out, the folder is moved to `trash_root/<folder>-<stamp>`
-/// instead. A checkpoint that fails aborts before anything is deleted.
+/// anything the commit leaves out ([`uncaptured`], ignored files), the folder is moved to
+/// `trash_root/<folder>-<stamp>` instead. A checkpoint that fails aborts before anything is
+/// deleted.
 pub async fn remove_safely(
     git: &GitHandle,
     skills_root: &Path,
@@ -33,9 +39,17 @@ pub async fn remove_safely(
         return Ok(Removal::default());
     }
     let outcome = git.checkpoint(folder, operation).await?;
+    crate::crashpoint::hit("remove:after_checkpoint");
     let mut removal = Removal { checkpoint_sha: outcome.sha().map(str::to_string), trash_path: None };
-    let keep_copy =
-        matches!(outcome, CommitOutcome::Skipped { .. }) || outcome.ignored() > 0 || removal.checkpoint_sha.is_none();
+    let scanned = path.clone();
+    let left_out = blocking(move || Ok(uncaptured(&scanned))).await?;
+    if let Some(first) = left_out.first() {
+        tracing::info!(folder, count = left_out.len(), first = %first.display(), "git cannot keep all of this folder; it goes to the trash");
+    }
+    let keep_copy = matches!(outcome, CommitOutcome::Skipped { .. })
+        || outcome.ignored() > 0
+        || removal.checkpoint_sha.is_none()
+        || !left_out.is_empty();
     if keep_copy {
         let trash = trash_root.join(format!("{folder}-{stamp}"));
         let (from, to) = (path.clone(), trash.clone());
@@ -59,7 +73,30 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("file task: {e}")))?
 }
 
-/// Moves a folder, copying across file systems when a rename cannot.
+/// What a checkpoint commit leaves out of `dir` (never following links): every `.git` (a nested
+/// repository's history), every entry whose name is not UTF-8, every socket, pipe or device.
+/// Ignored files are counted by the commit itself.
+pub fn uncaptured(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    collect_uncaptured(dir, &mut found);
+    found
+}
+
+fn collect_uncaptured(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Ok(kind) = entry.file_type() else { continue };
+        if name.to_str().is_none_or(|n| n == ".git") || !(kind.is_dir() || kind.is_file() || kind.is_symlink()) {
+            found.push(entry.path());
+        } else if kind.is_dir() {
+            collect_uncaptured(&entry.path(), found);
+        }
+    }
+}
+
+/// Moves a folder, copying across file systems when a rename cannot. A copy that fails is
+/// removed again, leaving the source as it was.
 pub fn move_dir(from: &Path, to: &Path) -> Result<(), AppError> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
@@ -67,14 +104,18 @@ pub fn move_dir(from: &Path, to: &Path) -> Result<(), AppError> {
     match std::fs::rename(from, to) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
-            copy_tree(from, to)?;
+            if let Err(err) = copy_tree(from, to) {
+                let _ = std::fs::remove_dir_all(to);
+                return Err(err);
+            }
             std::fs::remove_dir_all(from).map_err(|e| AppError::io(from, e))
         }
         Err(err) => Err(AppError::io(from, err)),
     }
 }
 
-/// Copies a tree without following symlinks (links are recreated as links).
+/// Copies a tree without following symlinks (links are recreated as links, pipes as pipes).
+/// A socket or device file cannot be copied and fails the copy, naming it.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<(), AppError> {
     std::fs::create_dir_all(to).map_err(|e| AppError::io(to, e))?;
     for entry in std::fs::read_dir(from).map_err(|e| AppError::io(from, e))? {
@@ -89,11 +130,36 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(), AppError> {
                 let target = std::fs::read_link(&src).map_err(|e| AppError::io(&src, e))?;
                 std::os::unix::fs::symlink(target, &dst).map_err(|e| AppError::io(&dst, e))?;
             }
-        } else {
+        } else if kind.is_file() {
             std::fs::copy(&src, &dst).map_err(|e| AppError::io(&src, e))?;
+        } else {
+            copy_special(&src, &dst, kind)?;
         }
     }
     Ok(())
+}
+
+/// Recreates a named pipe (opening one to copy it would block until a writer came).
+#[cfg(unix)]
+fn copy_special(src: &Path, dst: &Path, kind: std::fs::FileType) -> Result<(), AppError> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let unsupported = || std::io::Error::new(std::io::ErrorKind::Unsupported, "a socket or device cannot be copied");
+    if !kind.is_fifo() {
+        return Err(AppError::io(src, unsupported()));
+    }
+    let mode = std::fs::symlink_metadata(src).map_err(|e| AppError::io(src, e))?.permissions().mode() & 0o7777;
+    let c_path = std::ffi::CString::new(dst.as_os_str().as_bytes()).map_err(|e| AppError::io(dst, e.into()))?;
+    // SAFETY: `c_path` is a valid NUL-terminated string that outlives the call.
+    if unsafe { libc::mkfifo(c_path.as_ptr(), mode as libc::mode_t) } != 0 {
+        return Err(AppError::io(dst, std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn copy_special(src: &Path, _dst: &Path, _kind: std::fs::FileType) -> Result<(), AppError> {
+    Err(AppError::io(src, std::io::Error::new(std::io::ErrorKind::Unsupported, "a special file cannot be copied")))
 }
 
 /// Whether a folder tree holds no file, symlink or other non-directory entry.
@@ -124,4 +190,40 @@ pub fn remove_empty_tree(dir: &Path) -> bool {
         }
     }
     std::fs::remove_dir(dir).is_ok()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::FileTypeExt;
+
+    use super::*;
+
+    fn fifo(path: &Path) -> bool {
+        std::process::Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn uncaptured_names_nested_repositories_foreign_names_and_pipes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("inner/.git/objects")).unwrap();
+        std::fs::write(root.join("inner/kept.md"), "x").unwrap();
+        std::fs::write(root.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "x").unwrap();
+        assert!(fifo(&root.join("pipe")));
+        std::fs::write(root.join("SKILL.md"), "x").unwrap();
+        let mut found = uncaptured(root);
+        found.sort();
+        let names: Vec<&[u8]> = found.iter().map(|p| p.strip_prefix(root).unwrap().as_os_str().as_bytes()).collect();
+        assert_eq!(names, [b"caf\xe9.txt".as_slice(), b"inner/.git", b"pipe"]);
+    }
+
+    #[test]
+    fn a_copy_recreates_pipes_instead_of_blocking_on_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("from")).unwrap();
+        assert!(fifo(&dir.path().join("from/pipe")));
+        copy_tree(&dir.path().join("from"), &dir.path().join("to")).unwrap();
+        assert!(std::fs::symlink_metadata(dir.path().join("to/pipe")).unwrap().file_type().is_fifo());
+    }
 }

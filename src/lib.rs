@@ -16,6 +16,7 @@ pub mod events;
 pub mod folders;
 pub mod instance;
 pub mod paths;
+pub mod pending;
 pub mod protocol;
 pub mod redact;
 pub mod resources;

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use crate::actors::db::NewSkill;
 use crate::actors::git::CommitRequest;
 use crate::events::AppEvent;
+use crate::pending::{self, PendingGuard, PendingOp};
 use crate::protocol::*;
-use crate::{Backend, folders, skill_fields};
+use crate::{Backend, crashpoint, folders, skill_fields};
 
 use super::locks::with_edit_lock;
 
@@ -45,7 +46,10 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
     if folder.symlink_metadata().is_ok() {
         return Err(AppError::AlreadyExists { kind: "folder", name: folder.display().to_string() });
     }
+    // A crash from here until the row exists leaves folders that reconciliation removes again.
+    let _pending = journal(backend, &skills_path, PendingOp::Create { name: name.to_string() })?;
     create_dirs(&[folder.join("context"), folder.join("references")])?;
+    crashpoint::hit("create:after_folders");
     let settings = backend.db().settings().await;
     let (author_login, author_avatar) = match settings {
         Ok(s) => (s.github_user_login, s.github_user_avatar),
@@ -54,6 +58,7 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
     let new = NewSkill { name: name.clone(), request, tags, author_login, author_avatar };
     match backend.db().create_skill(new).await {
         Ok(summary) => {
+            crashpoint::hit("create:after_row");
             // The folders are still empty, so this usually records nothing (backend.md §6.3).
             record(backend, &[name.to_string()], format!("{name}: created"), "created", Vec::new()).await;
             backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
@@ -64,6 +69,11 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
             Err(err)
         }
     }
+}
+
+/// Records an operation that is about to change the skills folder (see [`pending`]).
+fn journal(backend: &Backend, skills_root: &Path, op: PendingOp) -> Result<PendingGuard, AppError> {
+    pending::begin(&backend.paths().data_dir, backend.instance(), skills_root, op)
 }
 
 fn create_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
@@ -96,10 +106,13 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
     backend.db().get_skill(name.as_str()).await?;
     // No agent may keep writing into a folder that is about to go.
     backend.sidecars().stop_skill(name.as_str()).await?;
-    let report = with_edit_lock(backend, &name, async {
+    let (report, _pending) = with_edit_lock(backend, &name, async {
         let mut report = DeleteSkillReport::default();
         let root = backend.skills_path().await?;
         let folder = root.join(name.as_str());
+        // From here on the delete is finished by reconciliation if this process dies.
+        let op = PendingOp::Delete { name: Some(name.to_string()), folder: name.to_string() };
+        let guard = delete_files.then(|| journal(backend, &root, op)).transpose()?;
         if delete_files && folder.symlink_metadata().is_ok() {
             let stamp = folders::stamp(&backend.clock().now_str());
             let trash = &backend.paths().trash;
@@ -107,17 +120,19 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
             report.checkpoint_sha = removal.checkpoint_sha;
             report.trash_path = removal.trash_path.map(|p| p.display().to_string());
             report.removed.push(folder.display().to_string());
+            crashpoint::hit("delete:after_folders");
         }
         let scratch = backend.paths().workspace.join(name.as_str());
         if scratch.exists() {
             std::fs::remove_dir_all(&scratch).map_err(|e| AppError::io(&scratch, e))?;
             report.removed.push(scratch.display().to_string());
         }
-        Ok(report)
+        Ok((report, guard))
     })
     .await?;
     // The lock row cascades with the skill, so the edit lock needs no release here.
     backend.db().delete_skill(name.as_str()).await?;
+    crashpoint::hit("delete:after_row");
     if delete_files {
         record(backend, &[name.to_string()], format!("{name}: deleted"), "deleted", Vec::new()).await;
     }
@@ -147,7 +162,10 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
         }
     }
     backend.sidecars().stop_skill(old.as_str()).await?;
-    let summary = with_edit_lock(backend, &old, async {
+    let (summary, _pending) = with_edit_lock(backend, &old, async {
+        // A crash before the row is renamed moves the folders back; after it, the commit follows.
+        let op = PendingOp::Rename { old: old.to_string(), new: new.to_string() };
+        let guard = journal(backend, &skills_path, op)?;
         let mut done: Vec<&(PathBuf, PathBuf)> = Vec::new();
         for pair in &moves {
             if pair.0.exists() {
@@ -158,8 +176,12 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
                 done.push(pair);
             }
         }
+        crashpoint::hit("rename:after_folders");
         match backend.db().rename_skill(old.as_str(), new.as_str()).await {
-            Ok(summary) => Ok(summary),
+            Ok(summary) => {
+                crashpoint::hit("rename:after_row");
+                Ok((summary, guard))
+            }
             Err(err) => {
                 undo_moves(&done);
                 Err(err)
@@ -184,7 +206,7 @@ fn undo_moves(done: &[&(PathBuf, PathBuf)]) {
 }
 
 /// Keeps SKILL.md's `name:` in step with the folder; a file without one is left alone.
-fn rewrite_skill_md_name(path: &Path, name: &SkillName) {
+pub(crate) fn rewrite_skill_md_name(path: &Path, name: &SkillName) {
     let Ok(text) = std::fs::read_to_string(path) else { return };
     match skill_fields::rewrite_frontmatter_name(&text, name.as_str()) {
         Some(updated) => {

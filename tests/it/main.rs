@@ -12,6 +12,8 @@ mod agent_process;
 mod agents;
 mod cli;
 mod crash;
+mod crash_repair;
+mod delete_keeps;
 mod files;
 mod full_disk;
 mod git;

@@ -7,6 +7,7 @@
 
 mod judge;
 mod pass;
+mod recover;
 mod resolve;
 mod scan;
 mod transcripts;
@@ -23,6 +24,7 @@ use super::git::GitHandle;
 use crate::clock::SharedClock;
 use crate::config::AppPaths;
 use crate::events::{AppEvent, EventSink};
+use crate::instance::InstanceInfo;
 use crate::protocol::{ActorKind, AppError, DiscoveryAction, OrphanAction, ReconciliationReport, RegisterAs};
 pub use judge::{Verdict, classify_discovery, detected_statuses, judge_skill};
 
@@ -42,6 +44,8 @@ pub struct ReconcilerArgs {
     pub skills_path_override: Option<PathBuf>,
     /// What start-up housekeeping repaired before the actor existed (reported by the first pass).
     pub startup: Housekeeping,
+    /// This process, to tell its own pending operations from those of dead ones.
+    pub instance: InstanceInfo,
 }
 
 /// Everything the reconciler can be asked.

@@ -56,6 +56,11 @@ pub async fn run(
         Ok(root) => root,
         Err(reason) => return Ok(ReconciliationReport::skipped(reason, ran_at)),
     };
+    // Operations a dead process left half-done are finished or undone before anything is judged.
+    let recovered = match only {
+        None => super::recover::run(args, &root).await,
+        Some(_) => super::recover::Recovered::default(),
+    };
     let snapshot = args.db.reconcile_snapshot().await?;
     let snapshot_ms = started.elapsed().as_millis() as u64;
     let cache = std::mem::take(&mut state.cache);
@@ -80,6 +85,8 @@ pub async fn run(
     report.reclaimed_locks = housekeeping.reclaimed_locks;
     report.discoveries = findings.discoveries;
     report.auto_cleaned = u32::try_from(findings.cleaned.len()).unwrap_or(u32::MAX);
+    report.auto_fixed = recovered.repaired;
+    report.notifications.extend(recovered.notes);
     for folder in &findings.cleaned {
         report.notifications.push(format!("{folder}: removed an empty folder tree"));
     }

@@ -1,6 +1,8 @@
 //! The user's resolutions (backend.md §4.4). Each first re-judges the skill or folder, so a
 //! decision is applied only to what is still true; only `delete_all` and a discovery's `delete`
-//! remove files, and both checkpoint first (git, or a copy in the app's trash).
+//! remove files, and both checkpoint first (git, or a copy in the app's trash; whatever git
+//! cannot keep sends the folder to the trash) and record themselves as pending, so a crash
+//! midway is finished by the next pass.
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use crate::actors::db::Registration;
 use crate::actors::git::CommitRequest;
 use crate::detect::Detection;
 use crate::folders;
+use crate::pending::{self, PendingOp};
 use crate::protocol::*;
 
 /// The latest report, after re-judging `name`.
@@ -92,6 +95,8 @@ pub async fn orphan(
         }
         OrphanAction::DeleteAll => {
             let root = root(state).await?;
+            let op = PendingOp::Delete { name: Some(name.to_string()), folder: folder.clone() };
+            let _pending = pending::begin(&args.paths.data_dir, &args.instance, &root, op)?;
             let stamp = folders::stamp(&args.clock.now_str());
             folders::remove_safely(&args.git, &root, &folder, "delete", &args.paths.trash, &stamp).await?;
             let scratch = args.paths.workspace.join(name);
@@ -152,6 +157,8 @@ pub async fn discovered(
     match action {
         DiscoveryAction::Ignore => args.db.ignore_folder(folder).await?,
         DiscoveryAction::Delete => {
+            let op = PendingOp::Delete { name: None, folder: folder.to_string() };
+            let _pending = pending::begin(&args.paths.data_dir, &args.instance, &root, op)?;
             let stamp = folders::stamp(&args.clock.now_str());
             folders::remove_safely(&args.git, &root, folder, "delete", &args.paths.trash, &stamp).await?;
             let names = [folder.to_string()];
