@@ -39,16 +39,30 @@ pub async fn with_edit_lock<T>(
     name: &SkillName,
     work: impl Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
-    let already_mine = backend.db().check_lock(name.as_str()).await?.state == LockState::Mine;
+    with_edit_lock_renaming(backend, name, name, work).await
+}
+
+/// [`with_edit_lock`] for a rename: the lock row follows the skill (it is keyed by the skill's
+/// id), so after a successful rename it is released under the new name, after a failed one
+/// under the old name. Releasing by the old name after success would find no skill and leave
+/// the lock held until this instance exits.
+pub async fn with_edit_lock_renaming<T>(
+    backend: &Backend,
+    old: &SkillName,
+    new: &SkillName,
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let already_mine = backend.db().check_lock(old.as_str()).await?.state == LockState::Mine;
     if !already_mine {
-        backend.db().acquire_lock(name.as_str(), LockPurpose::Edit).await?;
+        backend.db().acquire_lock(old.as_str(), LockPurpose::Edit).await?;
     }
     let result = work.await;
     if !already_mine {
-        match backend.db().release_lock(name.as_str(), false).await {
+        let held_as = if result.is_ok() { new } else { old };
+        match backend.db().release_lock(held_as.as_str(), false).await {
             // The skill itself may be gone (delete): its lock went with it.
             Ok(()) | Err(AppError::NotFound { .. }) => {}
-            Err(err) => tracing::warn!(%err, skill = %name, "could not release the edit lock"),
+            Err(err) => tracing::warn!(%err, skill = %held_as, "could not release the edit lock"),
         }
     }
     result

@@ -13,7 +13,7 @@ use crate::pending::{self, PendingGuard, PendingOp};
 use crate::protocol::*;
 use crate::{Backend, crashpoint, folders, skill_fields};
 
-use super::locks::with_edit_lock;
+use super::locks::{with_edit_lock, with_edit_lock_renaming};
 
 /// The library, newest first, narrowed by `filter`.
 #[tracing::instrument(skip_all, err)]
@@ -162,7 +162,7 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
         }
     }
     backend.sidecars().stop_skill(old.as_str()).await?;
-    let (summary, _pending) = with_edit_lock(backend, &old, async {
+    let (summary, _pending) = with_edit_lock_renaming(backend, &old, &new, async {
         // A crash before the row is renamed moves the folders back; after it, the commit follows.
         let op = PendingOp::Rename { old: old.to_string(), new: new.to_string() };
         let guard = journal(backend, &skills_path, op)?;

@@ -234,6 +234,15 @@ async fn rename_moves_folders_and_keeps_tags_lock_skill_md_and_usage_history() {
 }
 
 #[tokio::test]
+async fn rename_releases_the_edit_lock_it_took() {
+    let env = Env::start().await;
+    create(&env.backend, "before").await;
+    skills::rename_skill(&env.backend, "before", "after").await.unwrap();
+    assert_eq!(locks::check_lock(&env.backend, "after").await.unwrap().state, LockState::Free);
+    assert!(locks::get_locked_skills(&env.backend).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn rename_onto_an_existing_skill_or_folder_moves_nothing() {
     let env = Env::start().await;
     create(&env.backend, "first").await;
