@@ -12,6 +12,7 @@ mod agents;
 mod cli;
 mod crash;
 mod files;
+mod files_security;
 mod full_disk;
 mod git;
 mod locks;
