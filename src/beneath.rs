@@ -164,25 +164,25 @@ impl Root {
     /// Opens the folder `parts` (the root when empty), creating what is missing when asked.
     fn open_dir(&self, parts: &[&str], create: bool, rel: &str) -> Result<OwnedFd, AppError> {
         if parts.is_empty() {
-            return self.walk(parts, dir_flags()).map_err(|e| self.error(e, &parts, rel));
+            return self.walk(parts, dir_flags()).map_err(|e| self.error(e, parts, rel));
         }
         match self.open_beneath(parts, OFlags::RDONLY | OFlags::DIRECTORY) {
             Err(Errno::NOENT) if create => {}
-            other => return other.map_err(|e| self.error(e, &parts, rel)),
+            other => return other.map_err(|e| self.error(e, parts, rel)),
         }
-        let mut dir = self.walk(&[], dir_flags()).map_err(|e| self.error(e, &parts, rel))?;
+        let mut dir = self.walk(&[], dir_flags()).map_err(|e| self.error(e, parts, rel))?;
         for part in parts {
             dir = match rustix::fs::openat(&dir, *part, dir_flags(), Mode::empty()) {
                 Err(Errno::NOENT) => {
                     match rustix::fs::mkdirat(&dir, *part, Mode::from_raw_mode(0o777)) {
                         Ok(()) | Err(Errno::EXIST) => {}
-                        Err(e) => return Err(self.error(e, &parts, rel)),
+                        Err(e) => return Err(self.error(e, parts, rel)),
                     }
                     rustix::fs::openat(&dir, *part, dir_flags(), Mode::empty())
                 }
                 other => other,
             }
-            .map_err(|e| self.error(e, &parts, rel))?;
+            .map_err(|e| self.error(e, parts, rel))?;
         }
         Ok(dir)
     }

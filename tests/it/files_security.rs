@@ -106,13 +106,14 @@ async fn a_folder_swapped_for_a_symlink_never_leads_outside() {
         std::thread::spawn(move || {
             let dir = rustix::fs::open(&skill, rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty()).unwrap();
             while !stop.load(Ordering::Relaxed) {
-                rustix::fs::renameat_with(&dir, "refs", &dir, "swap", rustix::fs::RenameFlags::EXCHANGE).unwrap();
-                swaps.fetch_add(1, Ordering::Relaxed);
+                if rustix::fs::renameat_with(&dir, "refs", &dir, "swap", rustix::fs::RenameFlags::EXCHANGE).is_ok() {
+                    swaps.fetch_add(1, Ordering::Relaxed);
+                }
             }
         })
     };
 
-    let (mut leaks, mut ok) = (0, 0);
+    let (mut leaks, mut ok, mut errors) = (0, 0, Vec::new());
     for i in 0..600 {
         let outcome = match i % 4 {
             0 => files::read_file(b, at(FileRoot::Skills, "race/refs/a.md")).await.map(|f| f.content),
@@ -139,10 +140,7 @@ async fn a_folder_swapped_for_a_symlink_never_leads_outside() {
         match outcome {
             Ok(content) if content.contains("OUTSIDE") => leaks += 1,
             Ok(_) => ok += 1,
-            Err(err) => {
-                let code = err.code();
-                assert!(matches!(code, ErrorCode::PathRejected | ErrorCode::NotFound), "{err:?}");
-            }
+            Err(err) => errors.push(err),
         }
         if i == 2 {
             std::fs::write(env.workspace().join("notes.md"), "notes").unwrap();
@@ -155,7 +153,11 @@ async fn a_folder_swapped_for_a_symlink_never_leads_outside() {
     assert_eq!((leaks, written_outside), (0, vec![std::ffi::OsString::from("a.md")]), "{ok} calls succeeded");
     assert_eq!(std::fs::read_to_string(outside.join("a.md")).unwrap(), "OUTSIDE SECRET");
     assert!(swaps.load(Ordering::Relaxed) > 600, "the folder was swapped throughout");
+    let unexpected: Vec<_> =
+        errors.iter().filter(|e| !matches!(e.code(), ErrorCode::PathRejected | ErrorCode::NotFound)).collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}");
     assert!(ok > 0, "calls that found the real folder succeeded");
+    eprintln!("{ok} of 600 calls succeeded, {} refused, {} swaps", errors.len(), swaps.load(Ordering::Relaxed));
 }
 
 #[tokio::test]
