@@ -52,7 +52,7 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 impl Backend {
     /// Starts every actor. When this returns, migrations have run and commands can be served.
     pub async fn start(config: Config) -> Result<Backend, AppError> {
-        let paths = AppPaths::new(&config.data_dir, &config.temp_root);
+        let paths = AppPaths::new(&config.data_dir);
         paths.create()?;
         // Every event passes the run logs, so a reloaded window can replay agent output.
         let run_logs = RunLogs::new(config.events.clone());

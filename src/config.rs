@@ -23,12 +23,13 @@ pub struct AppPaths {
     pub trash: PathBuf,
     /// The agents' working folder (WS).
     pub workspace: PathBuf,
-    /// Attachments and other scratch files (TMP).
+    /// Attachments and other scratch files (TMP): private to the user, so inside the data dir
+    /// rather than a shared `/tmp/skill-builder` that another user could create first.
     pub temp: PathBuf,
 }
 
 impl AppPaths {
-    pub fn new(data_dir: &Path, temp_root: &Path) -> Self {
+    pub fn new(data_dir: &Path) -> Self {
         AppPaths {
             data_dir: data_dir.to_path_buf(),
             database: data_dir.join("skill-builder.db"),
@@ -37,21 +38,37 @@ impl AppPaths {
             instances: data_dir.join("instances"),
             trash: data_dir.join("trash"),
             workspace: data_dir.join("agent-workspace"),
-            temp: temp_root.join("skill-builder"),
+            temp: data_dir.join("tmp"),
         }
     }
 
-    /// Creates the folders the app writes to; private ones are 0700 on Unix.
+    /// Creates the folders the app writes to. Those it creates itself and that hold private
+    /// data (the data dir, the workspace, temp) are made 0700 on Unix; a folder that already
+    /// exists keeps its mode (`--data-dir` may name a folder the user shares on purpose).
     pub fn create(&self) -> Result<(), AppError> {
-        for dir in [&self.data_dir, &self.logs, &self.instances, &self.workspace, &self.temp] {
+        for dir in [&self.data_dir, &self.workspace, &self.temp] {
+            create_private_dir(dir)?;
+        }
+        for dir in [&self.logs, &self.instances] {
             std::fs::create_dir_all(dir).map_err(|e| AppError::io(dir, e))?;
         }
-        #[cfg(unix)]
-        for dir in [&self.data_dir, &self.workspace] {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| AppError::io(dir, e))?;
-        }
         Ok(())
+    }
+}
+
+/// Creates `dir` (and its missing parents, with the usual mode) and makes `dir` 0700 only if
+/// this call created it.
+fn create_private_dir(dir: &Path) -> Result<(), AppError> {
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    match builder.create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(AppError::io(dir, e)),
     }
 }
 
@@ -76,7 +93,6 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `--skills-path`: used by this process only, never saved to settings.
     pub skills_path_override: Option<PathBuf>,
-    pub temp_root: PathBuf,
     pub clock: SharedClock,
     pub events: Arc<dyn EventSink>,
     /// Starts agent sidecars: Node in the app, an in-process fake in some tests.
@@ -92,7 +108,6 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             skills_path_override: None,
-            temp_root: std::env::temp_dir(),
             clock: Arc::new(SystemClock),
             events: Arc::new(NullSink),
             launcher: Arc::new(NodeLauncher),
@@ -101,11 +116,10 @@ impl Config {
         }
     }
 
-    /// A config whose every folder lives under `root`, for tests.
+    /// A config whose every folder lives under `root` (`data/`, `skills/`), for tests.
     pub fn for_test(root: &Path) -> Self {
         Config {
             skills_path_override: Some(root.join("skills")),
-            temp_root: root.join("tmp"),
             reconcile_on_start: false,
             ..Config::new(root.join("data"))
         }
@@ -139,5 +153,30 @@ impl Config {
     pub fn with_startup_reconciliation(mut self, on: bool) -> Self {
         self.reconcile_on_start = on;
         self
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn only_folders_the_app_creates_are_made_private() {
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let shared = root.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let paths = AppPaths::new(&shared);
+        paths.create().unwrap();
+        assert_eq!(mode(&shared), 0o755, "an existing --data-dir keeps its mode");
+        assert_eq!((mode(&paths.workspace), mode(&paths.temp)), (0o700, 0o700));
+
+        let fresh = AppPaths::new(&root.path().join("new/data"));
+        fresh.create().unwrap();
+        assert_eq!(mode(&fresh.data_dir), 0o700);
+        assert!(fresh.temp.starts_with(&fresh.data_dir), "attachments stay in the user's data dir");
     }
 }

@@ -4,6 +4,11 @@
 pub mod actors;
 pub mod atomic;
 pub mod backend;
+#[cfg(unix)]
+pub mod beneath;
+#[cfg(not(unix))]
+#[path = "beneath_std.rs"]
+pub mod beneath;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -1,20 +1,19 @@
 //! The one place that turns user-supplied relative paths into real paths (backend.md §7.2).
 //!
-//! Every file command goes through [`resolve_under`]. It rejects, with `path_rejected` and a
+//! Every file command goes through [`validate_relative`] and [`check_managed`]. They reject, with `path_rejected` and a
 //! stable reason: empty or over-long paths, NUL bytes, absolute paths (Unix, drive and UNC),
-//! `.`/`..` components, backslashes, Windows-reserved names, and anything that leaves the root
-//! through a symlink. Checks are lexical first, so hostile input never touches the disk.
+//! `.`/`..` components, backslashes, Windows-reserved names, and managed paths (`.git`, the
+//! workspace's agent configuration). These checks are lexical, so hostile input never touches
+//! the disk; `beneath.rs` then opens the path without following links.
 
-use std::path::{Component, Path, PathBuf};
-
-use crate::protocol::AppError;
+use crate::protocol::{AppError, FileRoot};
 
 /// Longest accepted relative path, in bytes.
 const MAX_PATH_BYTES: usize = 1024;
 /// Longest accepted path component, in bytes (the common file-system limit).
 const MAX_COMPONENT_BYTES: usize = 255;
 
-/// What the caller will do with the path; writes may not replace a symlink.
+/// What the caller will do with the path: managed paths differ for reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -81,67 +80,74 @@ pub fn validate_file_name(name: &str) -> Result<&str, AppError> {
     }
 }
 
-/// Resolves `rel` under `root`, which must exist. The result is inside the canonical root even
-/// after following every symlink of existing ancestors; for writes, the final component must
-/// not be a symlink either (the caller then creates or replaces a regular file).
-pub fn resolve_under(root: &Path, rel: &str, access: Access) -> Result<PathBuf, AppError> {
-    let components = validate_relative(rel)?;
-    let canonical_root = root.canonicalize().map_err(|e| AppError::io(root, e))?;
-    let mut target = canonical_root.clone();
-    target.extend(&components);
+/// HFS+ ignores these code points in names, so `.g\u{200c}it` is `.git` on macOS (git's own
+/// `is_hfs_dotgit` list).
+fn is_hfs_ignorable(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+}
 
-    // Rule 5: the deepest existing ancestor, with its symlinks resolved, stays inside the root.
-    let mut existing = target.as_path();
-    let mut missing_tail = 0usize;
-    loop {
-        match std::fs::symlink_metadata(existing) {
-            Ok(_) => break,
-            Err(_) => match existing.parent() {
-                Some(parent) => {
-                    existing = parent;
-                    missing_tail += 1;
+/// Whether a path component names git's own folder on some file system: `.git` in any case,
+/// with HFS+-ignorable code points, or its NTFS short name `git~1`.
+pub fn is_git_name(component: &str) -> bool {
+    let visible: String = component.chars().filter(|c| !is_hfs_ignorable(*c)).collect();
+    visible.eq_ignore_ascii_case(".git") || visible.eq_ignore_ascii_case("git~1")
+}
+
+/// What the app deploys into `WS/.claude/` (backend.md §1.4): readable, and only `CLAUDE.md`
+/// (whose `## Customization` zone is the user's) writable.
+const DEPLOYED_CLAUDE: &[&str] = &["CLAUDE.md", ".skill-builder-manifest.json", "agents", "schemas", "skills"];
+
+/// Rule 7 of backend.md §7.2 and the managed paths of §7.1, on a validated path's components.
+///
+/// - `.git` anywhere, in every root, for reads and writes: git's config and hooks make commands
+///   run (`core.fsmonitor` runs on the next `git status`).
+/// - In the workspace, agents load project settings (hooks), MCP servers and commands from
+///   `.claude/` and the dot-files of their working folder; only what the app deploys there may
+///   be read, and of that only `CLAUDE.md` written. Other top-level dot-entries are refused.
+/// - `SP/<skill>/context/` changes only through `save_raw_file` and the workflow commands.
+pub fn check_managed(root: FileRoot, parts: &[&str], access: Access) -> Result<(), AppError> {
+    let managed = parts.iter().any(|p| is_git_name(p))
+        || match root {
+            FileRoot::Skills => access == Access::Write && parts.get(1) == Some(&"context"),
+            FileRoot::Workspace => match parts {
+                [first, rest @ ..] if first.eq_ignore_ascii_case(".claude") => {
+                    let deployed = *first == ".claude" && rest.first().is_some_and(|n| DEPLOYED_CLAUDE.contains(n));
+                    let writable = rest == ["CLAUDE.md"];
+                    !deployed || (access == Access::Write && !writable)
                 }
-                None => return Err(rejected("symlink_escape", rel)),
+                [first, ..] => first.starts_with('.'),
+                [] => false,
             },
-        }
+            FileRoot::Temp => false,
+        };
+    if managed {
+        return Err(rejected("managed_path", &parts.join("/")));
     }
-    let is_final_existing = missing_tail == 0;
-    if is_final_existing && access == Access::Write {
-        let meta = std::fs::symlink_metadata(existing).map_err(|e| AppError::io(existing, e))?;
-        if meta.file_type().is_symlink() {
-            return Err(rejected("symlink_escape", rel));
-        }
-    }
-    let resolved = existing.canonicalize().map_err(|e| match e.kind() {
-        // A dangling symlink: it points somewhere that does not exist, which we never follow.
-        std::io::ErrorKind::NotFound => rejected("symlink_escape", rel),
-        _ => AppError::io(existing, e),
-    })?;
-    if !resolved.starts_with(&canonical_root) {
-        return Err(rejected("symlink_escape", rel));
-    }
-    let mut result = resolved;
-    let tail: Vec<Component<'_>> = target.components().collect();
-    for component in &tail[tail.len() - missing_tail..] {
-        result.push(component.as_os_str());
-    }
-    Ok(result)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn code(rel: &str, root: &Path, access: Access) -> Result<PathBuf, &'static str> {
-        resolve_under(root, rel, access).map_err(|e| match e {
+    fn code(rel: &str) -> Result<Vec<&str>, &'static str> {
+        validate_relative(rel).map_err(|e| match e {
             AppError::PathRejected { reason, .. } => reason,
             other => panic!("unexpected {other:?}"),
         })
     }
 
+    fn managed(root: FileRoot, rel: &str, access: Access) -> bool {
+        let parts = validate_relative(rel).unwrap();
+        match check_managed(root, &parts, access) {
+            Ok(()) => false,
+            Err(AppError::PathRejected { reason: "managed_path", .. }) => true,
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
     #[test]
     fn hostile_inputs_are_rejected_with_their_reason() {
-        let dir = tempfile::tempdir().unwrap();
         let long_component = "a".repeat(256);
         let long_path = "a/".repeat(600);
         let cases: &[(&str, &str)] = &[
@@ -170,43 +176,75 @@ mod tests {
             (&long_path, "too_long"),
         ];
         for (input, reason) in cases {
-            assert_eq!(code(input, dir.path(), Access::Read), Err(*reason), "{input:?}");
+            assert_eq!(code(input), Err(*reason), "{input:?}");
         }
     }
 
     #[test]
-    fn ordinary_paths_resolve_inside_the_root() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("skill/references")).unwrap();
-        let root = dir.path().canonicalize().unwrap();
+    fn ordinary_paths_are_accepted() {
         for rel in
             ["skill/SKILL.md", "skill/references/a.md", "skill/new/deeper/file.md", "com10", "console.md", "a..b"]
         {
-            let path = code(rel, dir.path(), Access::Write).unwrap();
-            assert!(path.starts_with(&root), "{rel} -> {path:?}");
+            assert!(code(rel).is_ok(), "{rel}");
         }
     }
 
-    #[cfg(unix)]
     #[test]
-    fn symlinks_cannot_escape() {
-        use std::os::unix::fs::symlink;
-        let outside = tempfile::tempdir().unwrap();
-        std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        symlink(outside.path(), dir.path().join("out")).unwrap();
-        symlink(outside.path().join("secret.txt"), dir.path().join("link.txt")).unwrap();
-        symlink(dir.path().join("missing"), dir.path().join("dangling")).unwrap();
-        std::fs::write(dir.path().join("inside.txt"), "x").unwrap();
-        symlink(dir.path().join("inside.txt"), dir.path().join("inner-link.txt")).unwrap();
+    fn git_folders_are_managed_in_every_root_and_every_spelling() {
+        for root in [FileRoot::Skills, FileRoot::Workspace, FileRoot::Temp] {
+            for rel in [
+                ".git/config",
+                "s/.GIT/hooks/pre-commit",
+                "s/.Git",
+                "s/x/.gIt/HEAD",
+                "s/git~1/config",
+                "s/.g\u{200c}it/config",
+            ] {
+                assert!(managed(root, rel, Access::Write), "{root:?} {rel}");
+                assert!(managed(root, rel, Access::Read), "{root:?} {rel}");
+            }
+            for rel in ["s/.gitignore", "s/.github/workflows/ci.yml", "s/git", "s/my.git"] {
+                assert!(!managed(root, rel, Access::Write), "{root:?} {rel}");
+            }
+        }
+    }
 
-        assert_eq!(code("out/secret.txt", dir.path(), Access::Read), Err("symlink_escape"));
-        assert_eq!(code("out/new.txt", dir.path(), Access::Write), Err("symlink_escape"));
-        assert_eq!(code("link.txt", dir.path(), Access::Read), Err("symlink_escape"));
-        assert_eq!(code("dangling", dir.path(), Access::Read), Err("symlink_escape"));
-        assert_eq!(code("dangling/x", dir.path(), Access::Write), Err("symlink_escape"));
-        // A link that stays inside may be read, but never written through.
-        assert!(code("inner-link.txt", dir.path(), Access::Read).is_ok());
-        assert_eq!(code("inner-link.txt", dir.path(), Access::Write), Err("symlink_escape"));
+    #[test]
+    fn the_workspace_agent_configuration_is_read_only_except_claude_md() {
+        let ws = FileRoot::Workspace;
+        for rel in [
+            ".claude/settings.json",
+            ".claude/settings.local.json",
+            ".claude/commands/x.md",
+            ".Claude/settings.json",
+            ".mcp.json",
+            ".claude",
+        ] {
+            assert!(managed(ws, rel, Access::Read), "{rel}");
+            assert!(managed(ws, rel, Access::Write), "{rel}");
+        }
+        for rel in [
+            ".claude/agents/research.md",
+            ".claude/schemas/a.schema.json",
+            ".claude/skills/x/SKILL.md",
+            ".claude/.skill-builder-manifest.json",
+        ] {
+            assert!(!managed(ws, rel, Access::Read), "{rel}");
+            assert!(managed(ws, rel, Access::Write), "{rel}");
+        }
+        assert!(!managed(ws, ".claude/CLAUDE.md", Access::Write));
+        assert!(!managed(ws, "my-skill/user-context.md", Access::Write));
+        assert!(!managed(ws, "logs/my-skill/run.jsonl", Access::Read));
+        assert!(
+            !managed(FileRoot::Skills, ".claude/settings.json", Access::Write),
+            "only the workspace is the agents' project"
+        );
+    }
+
+    #[test]
+    fn skill_context_folders_are_read_only() {
+        assert!(managed(FileRoot::Skills, "s/context/decisions.json", Access::Write));
+        assert!(!managed(FileRoot::Skills, "s/context/decisions.json", Access::Read));
+        assert!(!managed(FileRoot::Skills, "context/x.md", Access::Write), "a skill named context is fine");
     }
 }

@@ -1,16 +1,18 @@
-//! File I/O commands. Every path goes through `paths::resolve_under`; text and binary content
-//! is capped at 5 MB; every write is atomic.
+//! File I/O commands (backend.md §3.7, §7). Every path is validated lexically and checked
+//! against the managed paths (`paths.rs`), then opened beneath an open handle on its root
+//! without following links (`beneath.rs`); text and binary content is capped at 5 MB; every
+//! write is atomic. The file work runs on the blocking pool.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
 
 use crate::Backend;
-use crate::atomic::write_atomic;
+use crate::beneath::{EntryMeta, Kind, Root};
 use crate::clock::format_timestamp;
-use crate::paths::{Access, resolve_under, validate_file_name, validate_relative};
+use crate::paths::{Access, check_managed, is_git_name, validate_file_name, validate_relative};
 use crate::protocol::*;
 
 /// 5 MB (MiB), the cap on any file content a command reads or writes.
@@ -31,50 +33,30 @@ async fn root_dir(backend: &Backend, root: FileRoot) -> Result<PathBuf, AppError
     Ok(dir)
 }
 
+/// Validates `file` for `access` and returns its open root.
+async fn open(backend: &Backend, file: &FileRef, access: Access) -> Result<Root, AppError> {
+    check_managed(file.root, &validate_relative(&file.path)?, access)?;
+    let dir = root_dir(backend, file.root).await?;
+    blocking(move || Root::open(&dir)).await
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("file task: {e}")))?
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn modified_at(meta: &std::fs::Metadata) -> Option<String> {
-    meta.modified().ok().map(|t| format_timestamp(t.into()))
+fn modified_at(meta: &EntryMeta) -> Option<String> {
+    meta.modified.map(|t| format_timestamp(t.into()))
 }
 
 fn check_size(path: &str, size: u64) -> Result<(), AppError> {
     if size > MAX_FILE_BYTES {
         return Err(AppError::TooLarge { what: path.to_string(), limit: MAX_FILE_BYTES, actual: size });
-    }
-    Ok(())
-}
-
-/// Reads a whole regular file of at most 5 MB.
-fn read_capped(path: &Path, display: &str) -> Result<(Vec<u8>, std::fs::Metadata), AppError> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => AppError::NotFound { kind: "file", name: display.to_string() },
-        _ => AppError::io(path, e),
-    })?;
-    if !meta.is_file() {
-        return Err(AppError::invalid("path", format!("'{display}' is not a file")));
-    }
-    check_size(display, meta.len())?;
-    let bytes = std::fs::read(path).map_err(|e| AppError::io(path, e))?;
-    // The file may have grown between stat and read.
-    check_size(display, bytes.len() as u64)?;
-    Ok((bytes, meta))
-}
-
-/// Paths whose content only the backend writes (backend.md §7.1).
-fn refuse_managed(file: &FileRef) -> Result<(), AppError> {
-    let parts = validate_relative(&file.path)?;
-    let managed = match file.root {
-        FileRoot::Skills => parts.get(1) == Some(&"context"),
-        FileRoot::Workspace => {
-            parts.first() == Some(&".claude")
-                && matches!(parts.get(1), Some(&"agents") | Some(&".skill-builder-manifest.json") | Some(&"skills"))
-        }
-        FileRoot::Temp => false,
-    };
-    if managed {
-        return Err(AppError::PathRejected { reason: "managed_path", path: file.path.clone() });
     }
     Ok(())
 }
@@ -95,11 +77,15 @@ async fn refuse_if_locked_elsewhere(backend: &Backend, file: &FileRef) -> Result
     }
 }
 
+/// Reads a whole file of at most 5 MB.
+async fn read_bytes(backend: &Backend, file: FileRef) -> Result<(Vec<u8>, EntryMeta), AppError> {
+    let root = open(backend, &file, Access::Read).await?;
+    blocking(move || root.read(&file.path, MAX_FILE_BYTES)).await
+}
+
 #[tracing::instrument(skip_all, fields(root = ?file.root, path = %file.path), err)]
 pub async fn read_file(backend: &Backend, file: FileRef) -> Result<TextFile, AppError> {
-    let root = root_dir(backend, file.root).await?;
-    let path = resolve_under(&root, &file.path, Access::Read)?;
-    let (bytes, meta) = read_capped(&path, &file.path)?;
+    let (bytes, meta) = read_bytes(backend, file).await?;
     let sha256 = sha256_hex(&bytes);
     let size_bytes = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
     let content = String::from_utf8(bytes)
@@ -117,54 +103,39 @@ pub async fn write_file(
     expected_sha256: Option<String>,
 ) -> Result<TextFile, AppError> {
     check_size(&file.path, content.len() as u64)?;
-    refuse_managed(&file)?;
+    let root = open(backend, &file, Access::Write).await?;
     refuse_if_locked_elsewhere(backend, &file).await?;
-    let root = root_dir(backend, file.root).await?;
-    let path = resolve_under(&root, &file.path, Access::Write)?;
-    if let Some(expected) = expected_sha256 {
-        let current = std::fs::read(&path).ok().map(|b| sha256_hex(&b));
-        if current.as_deref() != Some(expected.as_str()) {
-            return Err(AppError::Conflict {
-                reason: "stale_content",
-                message: format!("'{}' changed on disk since it was read", file.path),
-            });
+    blocking(move || {
+        if let Some(expected) = expected_sha256 {
+            let current = root.read(&file.path, MAX_FILE_BYTES).ok().map(|(b, _)| sha256_hex(&b));
+            if current.as_deref() != Some(expected.as_str()) {
+                return Err(AppError::Conflict {
+                    reason: "stale_content",
+                    message: format!("'{}' changed on disk since it was read", file.path),
+                });
+            }
         }
-    }
-    write_with_parents(&path, content.as_bytes())?;
-    let meta = std::fs::metadata(&path).map_err(|e| AppError::io(&path, e))?;
-    Ok(TextFile {
-        sha256: sha256_hex(content.as_bytes()),
-        size_bytes: u32::try_from(content.len()).unwrap_or(u32::MAX),
-        content,
-        modified_at: modified_at(&meta),
+        let meta = root.write(&file.path, content.as_bytes(), true)?;
+        Ok(TextFile {
+            sha256: sha256_hex(content.as_bytes()),
+            size_bytes: u32::try_from(content.len()).unwrap_or(u32::MAX),
+            content,
+            modified_at: modified_at(&meta),
+        })
     })
-}
-
-/// Parents are created only below the validated root (the resolved path is inside it).
-fn write_with_parents(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
-    }
-    write_atomic(path, bytes)
+    .await
 }
 
 #[tracing::instrument(skip_all, err)]
 pub async fn copy_file(backend: &Backend, src: FileRef, dest: FileRef, overwrite: bool) -> Result<(), AppError> {
-    refuse_managed(&dest)?;
+    let dest_root = open(backend, &dest, Access::Write).await?;
     refuse_if_locked_elsewhere(backend, &dest).await?;
-    let src_path = resolve_under(&root_dir(backend, src.root).await?, &src.path, Access::Read)?;
-    let dest_path = resolve_under(&root_dir(backend, dest.root).await?, &dest.path, Access::Write)?;
-    let (bytes, _) = read_capped(&src_path, &src.path)?;
-    if !overwrite && dest_path.exists() {
-        return Err(AppError::AlreadyExists { kind: "file", name: dest.path });
-    }
-    write_with_parents(&dest_path, &bytes)
+    let (bytes, _) = read_bytes(backend, src).await?;
+    blocking(move || dest_root.write(&dest.path, &bytes, overwrite).map(drop)).await
 }
 
 pub async fn read_file_as_base64(backend: &Backend, file: FileRef) -> Result<String, AppError> {
-    let root = root_dir(backend, file.root).await?;
-    let path = resolve_under(&root, &file.path, Access::Read)?;
-    let (bytes, _) = read_capped(&path, &file.path)?;
+    let (bytes, _) = read_bytes(backend, file).await?;
     Ok(BASE64.encode(bytes))
 }
 
@@ -181,11 +152,14 @@ pub async fn write_base64_to_temp_file(backend: &Backend, file_name: &str, base6
     let bytes =
         BASE64.decode(text).map_err(|_| AppError::invalid("base64", "bad_base64: the content is not valid base64"))?;
     check_size(file_name, bytes.len() as u64)?;
-    let root = root_dir(backend, FileRoot::Temp).await?;
-    let rel = format!("attachments/{}/{file_name}", uuid::Uuid::new_v4());
-    let path = resolve_under(&root, &rel, Access::Write)?;
-    write_with_parents(&path, &bytes)?;
-    Ok(path.display().to_string())
+    let file = FileRef { root: FileRoot::Temp, path: format!("attachments/{}/{file_name}", uuid::Uuid::new_v4()) };
+    let root = open(backend, &file, Access::Write).await?;
+    blocking(move || {
+        root.write(&file.path, &bytes, false)?;
+        let dir = root.path().canonicalize().map_err(|e| AppError::io(root.path(), e))?;
+        Ok(dir.join(&file.path).display().to_string())
+    })
+    .await
 }
 
 /// The clarification editor's raw save of a JSON artifact into `SP/<skill>/context/`.
@@ -212,12 +186,15 @@ pub async fn save_raw_file(
     backend.db().get_skill(name.as_str()).await?;
     let target = FileRef { root: FileRoot::Skills, path: format!("{name}/context/{file_name}") };
     refuse_if_locked_elsewhere(backend, &target).await?;
-    let path = resolve_under(&root_dir(backend, FileRoot::Skills).await?, &target.path, Access::Write)?;
-    write_with_parents(&path, content.as_bytes())
+    // The managed `context/` folder is this command's to write, and the path is fixed.
+    let dir = root_dir(backend, FileRoot::Skills).await?;
+    let root = blocking(move || Root::open(&dir)).await?;
+    blocking(move || root.write(&target.path, content.as_bytes(), true).map(drop)).await
 }
 
 /// Lists `SP/<skill>` or `WS/<skill>` recursively, skipping `.git`; symlinks are listed, never
-/// followed. A missing folder is an empty listing.
+/// followed, and a skill folder that is itself a symlink is refused. A missing folder is an
+/// empty listing.
 pub async fn list_skill_files(
     backend: &Backend,
     skill_name: &str,
@@ -225,49 +202,23 @@ pub async fn list_skill_files(
 ) -> Result<SkillFileListing, AppError> {
     let name = SkillName::parse(skill_name)?;
     backend.db().get_skill(name.as_str()).await?;
-    let base = match root {
-        FileRoot::Skills => backend.skills_path().await?.join(name.as_str()),
-        FileRoot::Workspace => backend.paths().workspace.join(name.as_str()),
-        FileRoot::Temp => return Err(AppError::invalid("root", "must be skills or workspace")),
-    };
-    tokio::task::spawn_blocking(move || list_tree(&base))
-        .await
-        .map_err(|e| AppError::Internal(format!("listing task: {e}")))?
-}
-
-fn list_tree(base: &Path) -> Result<SkillFileListing, AppError> {
-    let mut listing = SkillFileListing { entries: Vec::new(), truncated: false };
-    if !base.is_dir() {
-        return Ok(listing);
+    if root == FileRoot::Temp {
+        return Err(AppError::invalid("root", "must be skills or workspace"));
     }
-    let mut stack = vec![base.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let mut children: Vec<_> =
-            std::fs::read_dir(&dir).map_err(|e| AppError::io(&dir, e))?.filter_map(Result::ok).collect();
-        children.sort_by_key(|e| e.file_name());
-        for child in children {
-            if child.file_name() == ".git" {
-                continue;
-            }
-            if listing.entries.len() >= MAX_LISTING {
-                listing.truncated = true;
-                return Ok(listing);
-            }
-            let path = child.path();
-            let meta = std::fs::symlink_metadata(&path).map_err(|e| AppError::io(&path, e))?;
-            let relative_path = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if meta.is_dir() {
-                stack.push(path);
-            }
-            listing.entries.push(FileEntry {
-                relative_path,
-                is_directory: meta.is_dir(),
-                is_symlink: meta.file_type().is_symlink(),
-                size_bytes: if meta.is_file() { meta.len() } else { 0 },
-                modified_at: modified_at(&meta),
-            });
-        }
-    }
-    listing.entries.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
-    Ok(listing)
+    let file = FileRef { root, path: name.to_string() };
+    let dir = open(backend, &file, Access::Read).await?;
+    let listing = blocking(move || dir.list(&file.path, MAX_LISTING, |n| n.to_str().is_some_and(is_git_name))).await?;
+    let Some(listing) = listing else { return Ok(SkillFileListing { entries: Vec::new(), truncated: false }) };
+    let entries = listing
+        .entries
+        .into_iter()
+        .map(|(relative_path, meta)| FileEntry {
+            relative_path,
+            is_directory: meta.kind == Kind::Dir,
+            is_symlink: meta.kind == Kind::Symlink,
+            size_bytes: meta.len,
+            modified_at: modified_at(&meta),
+        })
+        .collect();
+    Ok(SkillFileListing { entries, truncated: listing.truncated })
 }

@@ -15,6 +15,7 @@ mod crash;
 mod crash_repair;
 mod delete_keeps;
 mod files;
+mod files_security;
 mod full_disk;
 mod git;
 mod locks;
