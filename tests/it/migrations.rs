@@ -122,9 +122,9 @@ async fn a_database_with_an_edited_migration_is_refused_byte_for_byte() {
     rollback_database_with_checksum(&data, "edited");
     let before = snapshot(&data);
     let err = Backend::start(Config::for_test(dir.path())).await.err().expect("an edited migration must be refused");
+    assert_eq!(snapshot(&data), before, "the header must not even be switched to WAL");
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(wire(err)["details"]["reason"], "migration_changed");
-    assert_eq!(snapshot(&data), before, "the header must not even be switched to WAL");
 }
 
 #[tokio::test]
