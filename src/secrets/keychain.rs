@@ -17,11 +17,14 @@ pub struct KeychainStore {
 }
 
 impl KeychainStore {
-    /// A store for the secrets of `data_dir`.
+    /// A store for the secrets of `data_dir` (resolved, so a relative `--data-dir` names one
+    /// place). Touches the file system: call it off the async workers.
     pub fn new(data_dir: &Path) -> Self {
-        let default = crate::config::default_data_dir().ok();
+        let resolve = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let data_dir = resolve(data_dir);
+        let default = crate::config::default_data_dir().ok().map(|d| resolve(&d));
         let scope =
-            if default.as_deref() == Some(data_dir) { String::new() } else { format!("@{}", data_dir.display()) };
+            if default.as_ref() == Some(&data_dir) { String::new() } else { format!("@{}", data_dir.display()) };
         KeychainStore { scope }
     }
 

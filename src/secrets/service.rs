@@ -88,13 +88,13 @@ impl Secrets {
             SecretStoreChoice::Memory => return Secrets::in_memory(),
             SecretStoreChoice::Auto => {}
         }
-        let keychain = Arc::new(KeychainStore::new(data_dir));
-        let probe = {
-            let keychain = Arc::clone(&keychain);
-            tokio::time::timeout(PROBE_TIMEOUT, blocking(move || keychain.probe())).await
-        };
-        match probe {
-            Ok(Ok(())) => {}
+        let data_dir = data_dir.to_path_buf();
+        let probe = blocking(move || {
+            let keychain = KeychainStore::new(&data_dir);
+            keychain.probe().map(|()| keychain)
+        });
+        let keychain = match tokio::time::timeout(PROBE_TIMEOUT, probe).await {
+            Ok(Ok(keychain)) => Arc::new(keychain),
             Ok(Err(err)) => {
                 tracing::warn!(%err, "no OS keychain answered; secrets stay in the database file");
                 return fallback;
@@ -103,7 +103,7 @@ impl Secrets {
                 tracing::warn!("the OS keychain did not answer in time; secrets stay in the database file");
                 return fallback;
             }
-        }
+        };
         let keychain = Secrets { store: keychain, backend: SecretBackend::Keychain };
         match keychain.adopt(&fallback).await {
             Ok(0) => keychain,
