@@ -1,7 +1,7 @@
 //! `Backend`: the actor tree plus what every command needs. `start` builds it in order
-//! (paths → database with migrations → instance registration → housekeeping of dead instances'
-//! locks and sessions → git → reconciler, whose startup pass prunes transcripts and then
-//! reconciles in the background → agents → ready) and `shutdown` takes it down in reverse.
+//! (paths → database with migrations → secret store probe → instance registration → housekeeping
+//! of dead instances' locks and sessions → git → reconciler, whose startup pass prunes
+//! transcripts and then reconciles in the background → agents → ready) and `shutdown` takes it down in reverse.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +18,7 @@ use crate::events::{AppEvent, EventSink};
 use crate::instance::InstanceInfo;
 use crate::protocol::AppError;
 use crate::run_logs::RunLogs;
+use crate::secrets::Secrets;
 use crate::telemetry::LogControl;
 
 /// The running backend. Cheap to clone; every clone talks to the same actors.
@@ -28,6 +29,7 @@ pub struct Backend {
 
 struct Inner {
     db: DbHandle,
+    secrets: Secrets,
     git: GitHandle,
     reconciler: ReconcilerHandle,
     sidecars: SidecarHandle,
@@ -68,6 +70,7 @@ impl Backend {
             config.clock.clone(),
         )
         .await?;
+        let secrets = Secrets::open(config.secret_store, &db, &paths.data_dir).await;
         register_instance(&paths, &instance, &config.clock.now_str());
         let startup = db.housekeeping().await?;
         if startup != Housekeeping::default() {
@@ -111,6 +114,7 @@ impl Backend {
         Ok(Backend {
             inner: Arc::new(Inner {
                 db,
+                secrets,
                 git,
                 reconciler,
                 sidecars,
@@ -158,6 +162,11 @@ impl Backend {
 
     pub fn db(&self) -> &DbHandle {
         &self.inner.db
+    }
+
+    /// The secret store chosen at startup (keychain or database fallback).
+    pub fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
     }
 
     pub fn git(&self) -> &GitHandle {

@@ -101,6 +101,8 @@ pub struct Config {
     /// Run startup pruning and reconciliation in the background after start (the desktop app);
     /// headless commands and most tests leave it off so only they change the library.
     pub reconcile_on_start: bool,
+    /// Where secrets may be kept: the keychain when it answers (the app), or the database only.
+    pub secret_store: crate::secrets::SecretStoreChoice,
 }
 
 impl Config {
@@ -113,6 +115,7 @@ impl Config {
             launcher: Arc::new(NodeLauncher),
             agent_timings: AgentTimings::default(),
             reconcile_on_start: true,
+            secret_store: crate::secrets::SecretStoreChoice::from_env(),
         }
     }
 
@@ -121,6 +124,8 @@ impl Config {
         Config {
             skills_path_override: Some(root.join("skills")),
             reconcile_on_start: false,
+            // In-process tests never touch the keychain of the person running them.
+            secret_store: crate::secrets::SecretStoreChoice::Database,
             ..Config::new(root.join("data"))
         }
     }
@@ -147,6 +152,11 @@ impl Config {
 
     pub fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    pub fn with_secret_store(mut self, choice: crate::secrets::SecretStoreChoice) -> Self {
+        self.secret_store = choice;
         self
     }
 

@@ -7,7 +7,10 @@ use clap::Parser;
 use skill_builder::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
+    let parsed = match Cli::try_parse() {
+        Ok(parsed) => parsed,
+        Err(err) => return cli::argument_error(err),
+    };
     match parsed.command {
         Some(_) => run_headless(parsed),
         None => open_window(parsed),

@@ -25,7 +25,7 @@ fn rejected(reason: &'static str, path: &str) -> AppError {
 }
 
 /// Windows device names are reserved in every folder, with or without an extension.
-fn is_reserved_windows_name(component: &str) -> bool {
+pub(crate) fn is_reserved_windows_name(component: &str) -> bool {
     let stem = component.split('.').next().unwrap_or(component).to_ascii_uppercase();
     matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ((stem.starts_with("COM") || stem.starts_with("LPT"))

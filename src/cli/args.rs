@@ -64,17 +64,22 @@ pub enum AgentsCmd {
 pub enum SettingsCmd {
     /// Show the settings (secrets only as set/unset).
     Get,
-    /// Apply a JSON patch, e.g. '{"maxParallelAgents": 2}'.
+    /// Apply a JSON patch, e.g. '{"maxParallelAgents": 2}'. Secrets are refused here: use
+    /// `settings set-secret`, which reads them from stdin.
     Save { patch: String },
-    /// Check an API key (the stored one when none is given; prefer the env var to argv).
+    /// Store a secret read from stdin (or a prompt without echo on a terminal).
+    SetSecret { name: SecretArg },
+    /// Remove a stored secret.
+    ClearSecret { name: SecretArg },
+    /// Check an API key: the stored one, or with --api-key-stdin one read from stdin.
     TestApiKey {
-        #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
-        api_key: Option<String>,
+        #[arg(long)]
+        api_key_stdin: bool,
     },
-    /// List the Claude models the key can use.
+    /// List the Claude models the key can use (the stored key, or one read from stdin).
     ListModels {
-        #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
-        api_key: Option<String>,
+        #[arg(long)]
+        api_key_stdin: bool,
     },
     /// Change the log level now and for later starts.
     SetLogLevel { level: LevelArg },
@@ -84,6 +89,12 @@ pub enum SettingsCmd {
     DefaultSkillsPath,
     /// Print the app data folder.
     DataDir,
+}
+
+/// The secrets the CLI can set (the GitHub token comes only from sign-in).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SecretArg {
+    AnthropicApiKey,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod output;
+mod secret_input;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -14,8 +15,24 @@ use serde_json::{Value, json};
 
 use crate::commands::{agent, files, git, locks, node, settings, skills, suggest, usage, workspace};
 use crate::events::{EventSink, JsonLinesSink, NullSink};
+use crate::protocol::dto::strict::{SETTINGS_READ_ONLY, SKILL_READ_ONLY, parse_patch};
 use crate::protocol::*;
+use crate::secrets::SecretKey;
 use crate::{Backend, Config, config};
+
+/// Reports a command line clap refused: with `--json` anywhere before `--`, as a `CommandError`
+/// object (`invalid_input`) on stdout, so scripts parse every failure the same way; help,
+/// version and everything else as clap prints it.
+pub fn argument_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let json = std::env::args().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+    let informational = matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    if !json || informational {
+        err.exit();
+    }
+    output::failure(output::argument_app_error(&err), true, 2)
+}
 
 /// Runs one CLI command to completion: starts the backend, runs, shuts down cleanly.
 pub async fn run(cli: Cli, command: Group) -> ExitCode {
@@ -53,14 +70,21 @@ fn to_json<T: serde::Serialize>(value: T) -> Result<Value, AppError> {
     Ok(serde_json::to_value(value)?)
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::invalid(field, e.to_string()))
-}
-
 fn stdin_text() -> Result<String, AppError> {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).map_err(|e| AppError::io("stdin", e))?;
     Ok(text)
+}
+
+fn secret_key(name: SecretArg) -> SecretKey {
+    match name {
+        SecretArg::AnthropicApiKey => SecretKey::AnthropicApiKey,
+    }
+}
+
+/// An API key to check instead of the stored one, read from stdin when asked for.
+fn stdin_key(from_stdin: bool) -> Result<Option<String>, AppError> {
+    Ok(if from_stdin { Some(secret_input::read_secret("anthropicApiKey")?.expose().clone()) } else { None })
 }
 
 fn file_ref(root: RootArg, path: String) -> FileRef {
@@ -91,9 +115,28 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
     match command {
         Group::Settings(cmd) => match cmd {
             SettingsCmd::Get => to_json(settings::get_settings(b).await?),
-            SettingsCmd::Save { patch } => to_json(settings::save_settings(b, parse_json("patch", &patch)?).await?),
-            SettingsCmd::TestApiKey { api_key } => to_json(settings::test_api_key(b, api_key).await?),
-            SettingsCmd::ListModels { api_key } => to_json(settings::list_models(b, api_key).await?),
+            SettingsCmd::Save { patch } => {
+                let patch: SettingsPatch = parse_patch("patch", &patch, SETTINGS_READ_ONLY)?;
+                if patch.anthropic_api_key.is_some() {
+                    return Err(AppError::invalid(
+                        "anthropicApiKey",
+                        "secrets are not taken on the command line; use `settings set-secret anthropic-api-key` \
+                         (reads stdin) or `settings clear-secret anthropic-api-key`",
+                    ));
+                }
+                to_json(settings::save_settings(b, patch).await?)
+            }
+            SettingsCmd::SetSecret { name } => {
+                let value = secret_input::read_secret(secret_key(name).field_name())?;
+                to_json(settings::set_secret(b, secret_key(name), value).await?)
+            }
+            SettingsCmd::ClearSecret { name } => to_json(settings::clear_secret(b, secret_key(name)).await?),
+            SettingsCmd::TestApiKey { api_key_stdin } => {
+                to_json(settings::test_api_key(b, stdin_key(api_key_stdin)?).await?)
+            }
+            SettingsCmd::ListModels { api_key_stdin } => {
+                to_json(settings::list_models(b, stdin_key(api_key_stdin)?).await?)
+            }
             SettingsCmd::SetLogLevel { level } => {
                 let level = match level {
                     LevelArg::Error => LogLevel::Error,
@@ -135,7 +178,7 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             SkillsCmd::Rename { old, new } => to_json(skills::rename_skill(b, &old, &new).await?),
             SkillsCmd::Tags { name, tags } => to_json(skills::update_skill_tags(b, &name, tags).await?),
             SkillsCmd::Metadata { name, patch } => {
-                to_json(skills::update_skill_metadata(b, &name, parse_json("patch", &patch)?).await?)
+                to_json(skills::update_skill_metadata(b, &name, parse_patch("patch", &patch, SKILL_READ_ONLY)?).await?)
             }
             SkillsCmd::AllTags => to_json(skills::get_all_tags(b).await?),
             SkillsCmd::InstalledNames => to_json(skills::get_installed_skill_names(b).await?),

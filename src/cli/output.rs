@@ -29,6 +29,21 @@ pub fn failure(err: AppError, json: bool, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A clap error as `invalid_input`: `field` is the argument clap names (or `arguments`), the
+/// reason clap's first paragraph without its `error: ` prefix or usage lines.
+pub fn argument_app_error(err: &clap::Error) -> AppError {
+    use clap::error::{ContextKind, ContextValue};
+    let field = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.clone(),
+        Some(ContextValue::Strings(args)) => args.join(", "),
+        _ => "arguments".to_string(),
+    };
+    let rendered = err.render().to_string();
+    let reason: Vec<&str> = rendered.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
+    let reason = reason.join(" ");
+    AppError::InvalidInput { field, reason: reason.strip_prefix("error: ").unwrap_or(&reason).to_string() }
+}
+
 /// A plain table of skills for people.
 pub fn skills_table(skills: &[SkillSummary]) -> String {
     if skills.is_empty() {

@@ -34,7 +34,7 @@ fn runtime_error(code: ErrorCode, message: &str) -> AppError {
 /// key is stored, so every screen works before the user has a key.
 pub async fn preflight(backend: &Backend, cwd: PathBuf) -> Result<Runtime, AppError> {
     let settings = backend.db().settings().await?;
-    let api_key: Option<Sensitive<String>> = backend.db().secret(SecretKey::AnthropicApiKey).await?;
+    let api_key: Option<Sensitive<String>> = backend.secrets().get(SecretKey::AnthropicApiKey).await?;
     let mock = settings.agent_backend == AgentBackend::Mock
         || std::env::var("SKILL_BUILDER_MOCK_AGENTS").is_ok_and(|v| v == "1")
         || api_key.is_none();

@@ -161,7 +161,16 @@ pub async fn check_startup_deps(backend: &Backend) -> Result<StartupDeps, AppErr
         format!("schema {version} of {latest}, integrity {integrity}"),
         "Restore a backup from the app data folder's backups/ directory.",
     ));
-    let key = backend.db().secret(SecretKey::AnthropicApiKey).await?.is_some();
+    let keychain = backend.secrets().backend() == crate::secrets::SecretBackend::Keychain;
+    checks.push(check(
+        "secrets",
+        "Secret storage",
+        keychain,
+        false,
+        if keychain { "the OS keychain".into() } else { "the app database (0600): no OS keychain answered".into() },
+        "Start or unlock the system keyring (e.g. GNOME Keyring); saved secrets move into it at the next start.",
+    ));
+    let key = backend.secrets().get(SecretKey::AnthropicApiKey).await?.is_some();
     checks.push(check(
         "api_key",
         "Anthropic API key",

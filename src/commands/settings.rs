@@ -17,12 +17,12 @@ const MODELS_MAX_PAGES: usize = 10;
 
 pub async fn get_settings(backend: &Backend) -> Result<AppSettingsView, AppError> {
     let settings = backend.db().settings().await?;
-    let api_key = backend.db().secret(SecretKey::AnthropicApiKey).await?;
-    let github = backend.db().secret(SecretKey::GitHubToken).await?;
+    let api_key = backend.secrets().get(SecretKey::AnthropicApiKey).await?;
+    let github = backend.secrets().get(SecretKey::GitHubToken).await?;
     Ok(AppSettingsView {
         settings,
-        anthropic_api_key: secret_status(api_key.as_ref()),
-        github_token: secret_status(github.as_ref()),
+        anthropic_api_key: secret_status(backend, api_key.as_ref()),
+        github_token: secret_status(backend, github.as_ref()),
         data_dir: backend.paths().data_dir.display().to_string(),
         workspace_path: backend.paths().workspace.display().to_string(),
         log_file_path: get_log_file_path(backend),
@@ -31,8 +31,12 @@ pub async fn get_settings(backend: &Backend) -> Result<AppSettingsView, AppError
     })
 }
 
-fn secret_status(secret: Option<&Sensitive<String>>) -> SecretStatus {
-    SecretStatus { set: secret.is_some(), hint: secret.map(Sensitive::hint), backend: "database".into() }
+fn secret_status(backend: &Backend, secret: Option<&Sensitive<String>>) -> SecretStatus {
+    SecretStatus {
+        set: secret.is_some(),
+        hint: secret.map(Sensitive::hint),
+        backend: backend.secrets().backend().as_str().into(),
+    }
 }
 
 #[tracing::instrument(skip_all, err)]
@@ -42,6 +46,9 @@ pub async fn save_settings(backend: &Backend, patch: SettingsPatch) -> Result<Ap
     let current = backend.db().settings().await?;
     let mut preview = current.clone();
     preview.apply(&patch)?;
+    if let Some(path) = preview.claude_code_path.as_deref().filter(|_| patch.claude_code_path.is_some()) {
+        check_executable("claudeCodePath", path).await?;
+    }
     let migration = match &patch.skills_path {
         Some(update) if preview.skills_path != current.skills_path => {
             Some(super::skills_path::prepare(backend, &current, update.as_ref()).await?)
@@ -50,6 +57,14 @@ pub async fn save_settings(backend: &Backend, patch: SettingsPatch) -> Result<Ap
     };
     let git_changed =
         (preview.git_auto_commit, preview.git_allow_nested) != (current.git_auto_commit, current.git_allow_nested);
+    // The secret goes first: a keychain that does not answer then changes nothing else.
+    match &patch.anthropic_api_key {
+        Some(SecretUpdate::Set(value)) => {
+            backend.secrets().set(SecretKey::AnthropicApiKey, Sensitive::new(value.clone())).await?;
+        }
+        Some(SecretUpdate::Clear) => backend.secrets().delete(SecretKey::AnthropicApiKey).await?,
+        None => {}
+    }
     let saved = backend.db().update_settings(patch).await?;
     if migration.is_some() || git_changed {
         let root = crate::backend::effective_skills_path(backend.skills_path_override(), saved.skills_path.as_deref());
@@ -70,6 +85,38 @@ pub async fn save_settings(backend: &Backend, patch: SettingsPatch) -> Result<Ap
     Ok(view)
 }
 
+/// Stores a secret (the CLI reads it from stdin); the answer says where it went, never what.
+#[tracing::instrument(skip_all, fields(key = key.field_name()), err)]
+pub async fn set_secret(backend: &Backend, key: SecretKey, value: Sensitive<String>) -> Result<SecretStatus, AppError> {
+    backend.secrets().set(key, value).await?;
+    backend.emit(AppEvent::SettingsChanged);
+    let stored = backend.secrets().get(key).await?;
+    Ok(secret_status(backend, stored.as_ref()))
+}
+
+#[tracing::instrument(skip_all, fields(key = key.field_name()), err)]
+pub async fn clear_secret(backend: &Backend, key: SecretKey) -> Result<SecretStatus, AppError> {
+    backend.secrets().delete(key).await?;
+    backend.emit(AppEvent::SettingsChanged);
+    Ok(secret_status(backend, None))
+}
+
+/// A program path setting must name an existing executable file (checked where it is set, so a
+/// relative or dangling path never reaches an agent launch).
+async fn check_executable(field: &str, path: &str) -> Result<(), AppError> {
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| AppError::invalid(field, format!("'{path}' cannot be used: {e}")))?;
+    #[cfg(unix)]
+    let executable = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
+    #[cfg(not(unix))]
+    let executable = true;
+    if !meta.is_file() || !executable {
+        return Err(AppError::invalid(field, format!("'{path}' is not an executable file")));
+    }
+    Ok(())
+}
+
 /// The Anthropic API base URL: the environment override wins (tests, gateways).
 async fn anthropic_base_url(backend: &Backend) -> Result<String, AppError> {
     if let Ok(url) = std::env::var("SKILL_BUILDER_ANTHROPIC_BASE_URL") {
@@ -81,7 +128,7 @@ async fn anthropic_base_url(backend: &Backend) -> Result<String, AppError> {
 async fn key_or_stored(backend: &Backend, api_key: Option<String>) -> Result<Sensitive<String>, AppError> {
     match api_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty()) {
         Some(key) => Ok(Sensitive::new(key)),
-        None => backend.db().secret(SecretKey::AnthropicApiKey).await?.ok_or(AppError::ApiKeyMissing),
+        None => backend.secrets().get(SecretKey::AnthropicApiKey).await?.ok_or(AppError::ApiKeyMissing),
     }
 }
 

@@ -97,7 +97,7 @@ pub async fn suggest_skill_fields(
     }
     let taken: Vec<String> = backend.db().installed_names().await?.into_iter().map(|n| n.name).collect();
     let settings = backend.db().settings().await?;
-    let key = backend.db().secret(SecretKey::AnthropicApiKey).await?;
+    let key = backend.secrets().get(SecretKey::AnthropicApiKey).await?;
     let mock = settings.agent_backend == AgentBackend::Mock
         || std::env::var("SKILL_BUILDER_MOCK_AGENTS").is_ok_and(|v| v == "1");
     let key = match (key, mock) {

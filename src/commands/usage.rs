@@ -51,6 +51,8 @@ pub async fn get_step_agent_runs(
     if step_id > 5 {
         return Err(AppError::invalid("stepId", "must be between 0 and 5"));
     }
+    // A skill that does not exist is `not_found`, not an empty history.
+    backend.db().get_skill(name.as_str()).await?;
     backend.db().step_runs(name.as_str(), step_id).await
 }
 

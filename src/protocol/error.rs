@@ -55,6 +55,7 @@ pub enum ErrorCode {
     Cancelled,
     Busy,
     GitFailed,
+    SecretsUnavailable,
     Io,
     Database,
     Internal,
@@ -90,6 +91,7 @@ impl ErrorCode {
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::Busy => "busy",
             ErrorCode::GitFailed => "git_failed",
+            ErrorCode::SecretsUnavailable => "secrets_unavailable",
             ErrorCode::Io => "io",
             ErrorCode::Database => "database",
             ErrorCode::Internal => "internal",
@@ -168,6 +170,8 @@ pub enum AppError {
         #[source]
         source: std::io::Error,
     },
+    #[error("The {backend} secret store did not answer")]
+    SecretsUnavailable { backend: &'static str },
     #[error("Database error: {0}")]
     Database(String),
     #[error("Internal error: {0}")]
@@ -213,6 +217,7 @@ impl AppError {
             AppError::Timeout { .. } => ErrorCode::Timeout,
             AppError::Busy { .. } => ErrorCode::Busy,
             AppError::Git { .. } => ErrorCode::GitFailed,
+            AppError::SecretsUnavailable { .. } => ErrorCode::SecretsUnavailable,
             AppError::Io { .. } => ErrorCode::Io,
             AppError::Database(_) => ErrorCode::Database,
             AppError::Unavailable { .. } | AppError::Internal(_) => ErrorCode::Internal,
@@ -232,6 +237,7 @@ impl AppError {
                 "Free some disk space, then try again; nothing was changed."
             }
             AppError::Network { .. } => "Check your internet connection.",
+            AppError::SecretsUnavailable { .. } => "Unlock the system keyring, then try again.",
             AppError::AgentLimit { .. } => "Wait for a running agent to finish, or raise the limit in Settings.",
             AppError::Runtime { code: ErrorCode::NodeMissing | ErrorCode::NodeIncompatible, .. } => {
                 "Install Node.js 18.14 or newer (up to 24), then restart Skill Builder."
@@ -273,6 +279,7 @@ impl AppError {
                 json!({ "operation": operation, "afterMs": after.as_millis() as u64 })
             }
             AppError::Busy { reason } => json!({ "reason": reason }),
+            AppError::SecretsUnavailable { backend } => json!({ "backend": backend }),
             AppError::Git { reason, message } => json!({ "reason": reason, "gitMessage": message }),
             AppError::Io { path, source } => json!({ "path": path, "kind": source.kind().to_string() }),
             _ => return None,

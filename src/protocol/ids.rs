@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AppError;
 
 /// A skill name, validated once at the boundary (skill-format.md §1.2): ASCII kebab-case,
-/// 1–64 characters. Holding a `SkillName` proves the name is safe as a folder name.
+/// 1–64 characters, not a Windows device name. Holding a `SkillName` proves the name is safe as a folder name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct SkillName(String);
@@ -22,6 +22,10 @@ impl SkillName {
             Some("may contain only lowercase letters, digits and hyphens")
         } else if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
             Some("must not start or end with a hyphen or contain two in a row")
+        } else if crate::paths::is_reserved_windows_name(raw) {
+            // The same rule as every path component (`paths.rs`): no file could be written in
+            // a folder named after a device on Windows.
+            Some("is a reserved device name (con, prn, aux, nul, com1-9, lpt1-9)")
         } else {
             None
         };
@@ -68,6 +72,12 @@ mod tests {
         }
         for bad in ["", "-a", "a-", "a--b", "Sales", "a_b", "../x", "a/b", "a b", "é", &"a".repeat(65), "a\0b"] {
             assert!(SkillName::parse(bad).is_err(), "{bad:?}");
+        }
+        for reserved in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1"] {
+            assert!(SkillName::parse(reserved).is_err(), "{reserved}");
+        }
+        for ok in ["com0", "com10", "console", "con-1", "nul-check"] {
+            assert!(SkillName::parse(ok).is_ok(), "{ok}");
         }
     }
 }

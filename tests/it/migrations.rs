@@ -102,3 +102,65 @@ async fn a_newer_database_in_rollback_journal_mode_is_also_left_untouched() {
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(snapshot(&data), before, "not even switched to WAL");
 }
+
+/// A rollback-journal database with every migration recorded, one of them with `checksum`.
+fn rollback_database_with_checksum(data: &std::path::Path, checksum: &str) {
+    std::fs::create_dir_all(data).unwrap();
+    let conn = rusqlite::Connection::open(data.join("skill-builder.db")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+           checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+    )
+    .unwrap();
+    conn.execute("INSERT INTO schema_migrations VALUES (3, '0003_workflow_runs.sql', ?1, 't')", [checksum]).unwrap();
+}
+
+#[tokio::test]
+async fn a_database_with_an_edited_migration_is_refused_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    rollback_database_with_checksum(&data, "edited");
+    let before = snapshot(&data);
+    let err = Backend::start(Config::for_test(dir.path())).await.err().expect("an edited migration must be refused");
+    assert_eq!(snapshot(&data), before, "the header must not even be switched to WAL");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(wire(err)["details"]["reason"], "migration_changed");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_refused_byte_for_byte() {
+    for content in [&b"x"[..], b"SQLite format 3\0 but far too short", &[7u8; 4096][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("skill-builder.db"), content).unwrap();
+        let err = Backend::start(Config::for_test(dir.path())).await.err().expect("a non-database must be refused");
+        assert_eq!(err.code(), ErrorCode::Conflict, "{} bytes: {err}", content.len());
+        assert_eq!(wire(err)["details"]["reason"], "not_a_database");
+        assert_eq!(std::fs::read(data.join("skill-builder.db")).unwrap(), content, "left as it was");
+    }
+    // An empty file is a new database.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data").join("skill-builder.db"), b"").unwrap();
+    Backend::start(Config::for_test(dir.path())).await.unwrap().shutdown().await.unwrap();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn database_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut env = Env::start().await;
+    env.backend.shutdown().await.unwrap();
+    env.sql()
+        .execute_batch(
+            "DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_update; DROP TRIGGER usage_totals_delete;
+             DROP TABLE usage_totals; DELETE FROM schema_migrations WHERE version = 21;",
+        )
+        .unwrap();
+    env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();
+    let backups: Vec<_> = std::fs::read_dir(env.data().join("backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1);
+    let mode = std::fs::metadata(&backups[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the backup holds the database fallback's secrets");
+}

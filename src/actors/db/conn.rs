@@ -123,12 +123,15 @@ where
     }
 }
 
-/// Opens the file (0600, created if missing), sets the pragmas and migrates.
+/// Opens the file (0600, created if missing), checks it read-only, sets the pragmas and
+/// migrates.
 fn open(path: &Path, backup_dir: Option<&Path>, now: &str) -> Result<Connection, AppError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| AppError::io(parent, e))?;
     }
     create_private_file(path)?;
+    // Read-only checks first: a refused file must stay byte for byte as it was.
+    migrate::inspect(path)?;
     let mut conn = configure(path)?;
     migrate::run(&mut conn, now, backup_dir)?;
     Ok(conn)

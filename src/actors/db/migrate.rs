@@ -81,14 +81,7 @@ pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Resul
     {
         return Err(too_new(newest));
     }
-    for (version, stored) in &applied {
-        let known = MIGRATIONS.iter().find(|m| m.version == *version);
-        if known.is_some_and(|m| checksum(m.sql) != *stored) {
-            return Err(AppError::Database(format!(
-                "migration {version} in the database differs from the one this version ships; the database was left untouched"
-            )));
-        }
-    }
+    refuse_edited(&applied)?;
     let pending: Vec<&Migration> =
         MIGRATIONS.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)).collect();
     let mut report = MigrationReport::default();
@@ -111,6 +104,100 @@ pub fn run(conn: &mut Connection, now: &str, backup_dir: Option<&Path>) -> Resul
         )));
     }
     Ok(report)
+}
+
+/// Refuses a database whose applied migrations differ from the files this binary ships.
+fn refuse_edited(applied: &[(i64, String)]) -> Result<(), AppError> {
+    for (version, stored) in applied {
+        let known = MIGRATIONS.iter().find(|m| m.version == *version);
+        if known.is_some_and(|m| checksum(m.sql) != *stored) {
+            return Err(AppError::Conflict {
+                reason: "migration_changed",
+                message: format!(
+                    "Migration {version} in the database differs from the one this version ships; \
+                     the database was left untouched."
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn not_a_database(path: &Path, why: &str) -> AppError {
+    AppError::Conflict {
+        reason: "not_a_database",
+        message: format!(
+            "{} is not a Skill Builder database ({why}); it was left untouched. \
+             Move it away or restore a backup from the backups folder.",
+            path.display()
+        ),
+    }
+}
+
+/// Checks a database file before any connection may write to it (backend.md §2.5): an empty
+/// file is a new database; anything else must be SQLite, opened read-only (no journal-mode
+/// switch, which would rewrite the header), with no migration newer than ours and none edited.
+/// Refused files are left byte for byte as they were.
+pub fn inspect(path: &Path) -> Result<(), AppError> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).map_err(|e| AppError::io(path, e))?;
+    let mut header = Vec::with_capacity(100);
+    (&mut file).take(100).read_to_end(&mut header).map_err(|e| AppError::io(path, e))?;
+    if header.is_empty() {
+        return Ok(());
+    }
+    if header.len() < 100 || !header.starts_with(b"SQLite format 3\0") {
+        return Err(not_a_database(path, "it does not start with an SQLite header"));
+    }
+    let conn = open_read_only(path).map_err(|e| unreadable(path, e))?;
+    let tracked = conn
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        .and_then(|mut stmt| stmt.exists([]))
+        .map_err(|e| unreadable(path, e))?;
+    if !tracked {
+        return Ok(());
+    }
+    let applied = applied_versions(&conn)?;
+    if let Some(&(newest, _)) = applied.last()
+        && newest > latest_version()
+    {
+        return Err(too_new(newest));
+    }
+    refuse_edited(&applied)
+}
+
+/// A read-only connection that leaves no trace. With no `-wal` or `-journal` beside the file,
+/// the file alone is the database, so it is opened `immutable` (SQLite then creates no `-shm`
+/// or `-wal`, which a read-only connection could not remove again). Otherwise another instance
+/// is running or one crashed, and a plain read-only connection reads through their files.
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let sidecar = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name).exists()
+    };
+    let immutable = !sidecar("-wal") && !sidecar("-journal");
+    let mut uri = String::from("file:");
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri.push_str(if immutable { "?mode=ro&immutable=1" } else { "?mode=ro" });
+    Connection::open_with_flags(uri, flags)
+}
+
+fn unreadable(path: &Path, err: rusqlite::Error) -> AppError {
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            not_a_database(path, "SQLite cannot read it")
+        }
+        _ => AppError::from(err),
+    }
 }
 
 fn too_new(newest: i64) -> AppError {
@@ -183,6 +270,9 @@ fn backup(conn: &Connection, dir: &Path, from: i64, now: &str) -> Result<std::pa
     std::fs::create_dir_all(dir).map_err(|e| AppError::io(dir, e))?;
     let stamp: String = now.chars().filter(char::is_ascii_alphanumeric).collect();
     let target = dir.join(format!("skill-builder-v{from}-{stamp}.db"));
+    // The copy holds everything the database does, secrets of the fallback store included, so
+    // it is created 0600 before SQLite fills it (`VACUUM INTO` accepts an empty file).
+    create_private(&target)?;
     conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
     let mut copies: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| AppError::io(dir, e))?
@@ -190,6 +280,10 @@ fn backup(conn: &Connection, dir: &Path, from: i64, now: &str) -> Result<std::pa
         .map(|entry| entry.path())
         .filter(|p| p.extension().is_some_and(|ext| ext == "db"))
         .collect();
+    for copy in &copies {
+        // Copies written by earlier versions were 0644.
+        make_private(copy);
+    }
     copies.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     let excess = copies.len().saturating_sub(3);
     for old in copies.into_iter().take(excess) {
@@ -200,6 +294,34 @@ fn backup(conn: &Connection, dir: &Path, from: i64, now: &str) -> Result<std::pa
     }
     Ok(target)
 }
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> Result<(), AppError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| AppError::io(path, e))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private(_path: &Path) -> Result<(), AppError> {
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Err(err) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        tracing::warn!(path = %path.display(), %err, "could not make a database backup private");
+    }
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) {}
 
 #[cfg(test)]
 mod tests {

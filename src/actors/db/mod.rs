@@ -113,6 +113,16 @@ pub enum DbMsg {
         key: SecretKey,
         reply: Reply<Option<Sensitive<String>>>,
     },
+    SetSecret {
+        key: SecretKey,
+        value: Sensitive<String>,
+        now: String,
+        reply: Reply<()>,
+    },
+    ClearSecret {
+        key: SecretKey,
+        reply: Reply<()>,
+    },
     RecordRunStart {
         start: Box<RunStart>,
         now: String,
@@ -244,6 +254,10 @@ impl Actor for DbActor {
             M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)),
             M::UpdateSettings { patch, now, reply } => run(state, reply, move |c, _| settings::update(c, &patch, &now)),
             M::GetSecret { key, reply } => run(state, reply, move |c, _| settings::get_secret(c, key)),
+            M::SetSecret { key, value, now, reply } => {
+                run(state, reply, move |c, _| settings::set_secret(c, key, &value, &now))
+            }
+            M::ClearSecret { key, reply } => run(state, reply, move |c, _| settings::clear_secret(c, key)),
             M::RecordRunStart { start, now, reply } => {
                 run(state, reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
             }
@@ -396,8 +410,18 @@ impl DbHandle {
         self.ask("save settings", |reply| DbMsg::UpdateSettings { patch: Box::new(patch), now, reply }).await
     }
 
+    /// The database fallback's secret; everything else asks `Secrets`, which knows the store.
     pub async fn secret(&self, key: SecretKey) -> Result<Option<Sensitive<String>>, AppError> {
         self.ask("read secret", |reply| DbMsg::GetSecret { key, reply }).await
+    }
+
+    pub async fn set_secret(&self, key: SecretKey, value: Sensitive<String>) -> Result<(), AppError> {
+        let now = self.now();
+        self.ask("save secret", |reply| DbMsg::SetSecret { key, value, now, reply }).await
+    }
+
+    pub async fn clear_secret(&self, key: SecretKey) -> Result<(), AppError> {
+        self.ask("clear secret", |reply| DbMsg::ClearSecret { key, reply }).await
     }
 
     pub async fn record_run_start(&self, start: RunStart) -> Result<(), AppError> {

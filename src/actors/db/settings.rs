@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::protocol::{AppError, AppSettings, SecretUpdate, SettingsPatch};
+use crate::protocol::{AppError, AppSettings, SettingsPatch};
 use crate::secrets::{SecretKey, Sensitive};
 
 const APP_SETTINGS: &str = "app_settings";
@@ -31,17 +31,12 @@ pub fn get(conn: &Connection) -> Result<AppSettings, AppError> {
 }
 
 /// Read-modify-write in one `BEGIN IMMEDIATE` transaction, so two instances never lose each
-/// other's changes.
+/// other's changes. A secret in the patch is not stored here: it goes to the secret store.
 pub fn update(conn: &mut Connection, patch: &SettingsPatch, now: &str) -> Result<AppSettings, AppError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut settings = get(&tx)?;
     settings.apply(patch)?;
     write_doc(&tx, APP_SETTINGS, &serde_json::to_string(&settings)?, now)?;
-    match &patch.anthropic_api_key {
-        Some(SecretUpdate::Set(value)) => set_secret(&tx, SecretKey::AnthropicApiKey, value, now)?,
-        Some(SecretUpdate::Clear) => clear_secret(&tx, SecretKey::AnthropicApiKey)?,
-        None => {}
-    }
     tx.commit()?;
     Ok(settings)
 }
@@ -52,15 +47,28 @@ pub fn get_secret(conn: &Connection, key: SecretKey) -> Result<Option<Sensitive<
     Ok(doc.and_then(|d| serde_json::from_str::<String>(&d).ok()).map(Sensitive::new))
 }
 
-pub fn set_secret(conn: &Connection, key: SecretKey, value: &str, now: &str) -> Result<(), AppError> {
-    let value = value.trim();
+/// The database fallback store's write (backend.md §8.3).
+pub fn set_secret(conn: &Connection, key: SecretKey, value: &Sensitive<String>, now: &str) -> Result<(), AppError> {
+    let value = value.expose().trim();
     if value.is_empty() {
         return Err(AppError::invalid(key.field_name(), "must not be empty"));
     }
-    write_doc(conn, key.storage_key(), &serde_json::to_string(value)?, now)
+    let doc = serde_json::to_string(value)?;
+    securely(conn, |c| write_doc(c, key.storage_key(), &doc, now))
 }
 
 pub fn clear_secret(conn: &Connection, key: SecretKey) -> Result<(), AppError> {
-    conn.execute("DELETE FROM settings WHERE key = ?1", [key.storage_key()])?;
-    Ok(())
+    securely(conn, |c| {
+        c.execute("DELETE FROM settings WHERE key = ?1", [key.storage_key()])?;
+        Ok(())
+    })
+}
+
+/// Runs a secret's write with `secure_delete` on, so the value it replaces or removes is
+/// overwritten with zeros in the file instead of lingering in free space.
+fn securely<T>(conn: &Connection, write: impl FnOnce(&Connection) -> Result<T, AppError>) -> Result<T, AppError> {
+    conn.pragma_update(None, "secure_delete", true)?;
+    let result = write(conn);
+    conn.pragma_update(None, "secure_delete", false)?;
+    result
 }

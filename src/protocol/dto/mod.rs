@@ -8,4 +8,5 @@ pub mod reconcile;
 pub mod settings;
 pub mod skills;
 pub mod skills_path;
+pub mod strict;
 pub mod usage;

@@ -127,9 +127,10 @@ impl std::fmt::Debug for SecretUpdate {
 }
 
 /// `save_settings`: absent fields stay as they are; `null` clears a clearable field.
-/// GitHub identity fields are written only by the sign-in flow and cannot be patched.
+/// GitHub identity fields are written only by the sign-in flow and cannot be patched; they and
+/// every other key not listed here are refused (`super::strict` names read-only ones).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SettingsPatch {
     /// A new skills folder: a bare path (adopt) or `{path, mode: "adopt" | "copy"}`; `null`
     /// returns to the default `~/.vibedata` (backend.md §6.6).
@@ -184,7 +185,8 @@ pub struct SecretStatus {
     pub set: bool,
     /// The last four characters, so the user can tell keys apart.
     pub hint: Option<String>,
-    /// Where it is kept: `"database"` (the keychain store is not built yet).
+    /// Where it is kept: `"keychain"` (the OS keychain), `"database"` (the 0600 database file,
+    /// when no keychain answered at startup) or `"memory"` (tests).
     pub backend: String,
 }
 
@@ -243,6 +245,11 @@ impl AppSettings {
                 Some(_) => return Err(AppError::invalid("skillsPath", "must be an absolute path")),
             };
         }
+        if let Some(SecretUpdate::Set(value)) = &patch.anthropic_api_key
+            && value.trim().is_empty()
+        {
+            return Err(AppError::invalid("anthropicApiKey", "must not be empty"));
+        }
         if let Some(model) = &patch.preferred_model {
             next.preferred_model = bounded_text("preferredModel", model, 100)?;
         }
@@ -272,6 +279,11 @@ impl AppSettings {
             if let Some(value) = value {
                 *target = value.as_deref().map(|v| bounded_text(field, v, 500)).transpose()?;
             }
+        }
+        if let Some(Some(path)) = &patch.claude_code_path
+            && !std::path::Path::new(path.trim()).is_absolute()
+        {
+            return Err(AppError::invalid("claudeCodePath", "must be an absolute path to the Claude Code binary"));
         }
         for (field, target, value, range) in [
             ("maxDimensions", &mut next.max_dimensions, patch.max_dimensions, 1..=18),

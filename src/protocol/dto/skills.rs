@@ -167,9 +167,10 @@ pub(crate) fn patch_field<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D)
     Option::<T>::deserialize(de).map(Some)
 }
 
-/// `update_skill_metadata`: a tri-state patch.
+/// `update_skill_metadata`: a tri-state patch. Unknown and read-only keys (`name`: use
+/// `rename_skill`; `tags`: `update_skill_tags`) are refused.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SkillMetadataPatch {
     #[serde(deserialize_with = "patch_field")]
     #[specta(type = Option<String>)]
