@@ -39,6 +39,7 @@ sidecar: sidecar/node_modules/.stamp
 
 bindings: ui
 	UPDATE_BINDINGS=1 $(CARGO) test --locked --lib bindings_are_up_to_date
+	UPDATE_BINDINGS=1 $(CARGO) test --locked --no-default-features --lib sidecar_protocol_is_up_to_date
 
 fmt:
 	$(CARGO) fmt

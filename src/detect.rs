@@ -11,6 +11,7 @@
 //! names the plan); SKILL.md needs front-matter with a `name`, a non-empty `description`, and a
 //! body. Rendered Markdown views are never read.
 
+use crate::skill::frontmatter::{self, Frontmatter, FrontmatterError, Value};
 use serde::{Deserialize, Serialize};
 
 pub const RESEARCH_PLAN: &str = "context/research-plan.md";
@@ -168,18 +169,23 @@ pub fn detect(files: &SkillFiles) -> Detection {
     let research = presence(&[plan, clarifications], plan_ok && clar_ok);
     let refinements = presence(&[refinements], judge(refinements, REFINEMENTS, &mut problems, check_refinements));
     let decisions = presence(&[decisions], judge(decisions, DECISIONS, &mut problems, check_decisions));
-    let skill_ok = judge(skill_md, SKILL_MD, &mut problems, check_skill_md);
+    // SKILL.md is parsed once: for its verdict and for the name and description it reports.
+    let front = match skill_md {
+        FileText::Text(text) => Some(frontmatter::parse(text)),
+        _ => None,
+    };
+    let skill_ok = judge(skill_md, SKILL_MD, &mut problems, |_| match &front {
+        Some(parsed) => check_skill_md(parsed),
+        None => Err("no front-matter block".into()),
+    });
     let skill = match (skill_md, skill_ok) {
         (_, true) => Presence::Complete,
         (FileText::Absent, _) if !files.has_generated_files => Presence::Absent,
         _ => Presence::Partial,
     };
-    let front = match skill_md {
-        FileText::Text(text) => split_frontmatter(text).map(|(front, _)| parse_front(front)),
-        _ => None,
-    };
-    let frontmatter_name = front.as_deref().and_then(|f| field(f, "name"));
-    let frontmatter_description = front.as_deref().and_then(|f| field(f, "description"));
+    let front = front.and_then(Result::ok);
+    let frontmatter_name = front.as_ref().and_then(|f| f.text("name")).map(str::to_string);
+    let frontmatter_description = front.as_ref().and_then(|f| f.text("description")).map(str::to_string);
     let present = files.texts.clone().map(|t| t != FileText::Absent);
     Detection { research, refinements, decisions, skill, frontmatter_name, frontmatter_description, present, problems }
 }
@@ -195,7 +201,12 @@ fn presence(files: &[&FileText], valid: bool) -> Presence {
 }
 
 /// Applies `check` to a present file and records why it fails; an absent file is not valid.
-fn judge(file: &FileText, path: &str, problems: &mut Vec<Problem>, check: fn(&str) -> Result<(), String>) -> bool {
+fn judge(
+    file: &FileText,
+    path: &str,
+    problems: &mut Vec<Problem>,
+    check: impl FnOnce(&str) -> Result<(), String>,
+) -> bool {
     let outcome = match file {
         FileText::Absent => return false,
         FileText::Unreadable(why) => Err(why.clone()),
@@ -276,79 +287,30 @@ fn check_decisions(text: &str) -> Result<(), String> {
 }
 
 fn check_research_plan(text: &str) -> Result<(), String> {
-    let (front, _) = split_frontmatter(text).ok_or("no front-matter block")?;
-    match field(&parse_front(front), "schema") {
-        Some(schema) if schema != "skill-builder/research-plan" => Err(format!("schema is '{schema}'")),
-        _ => Ok(()),
+    let front = frontmatter::parse(text).map_err(|e| e.to_string())?;
+    match front.get("schema") {
+        None => Ok(()),
+        Some(schema) if schema.as_str() == Some("skill-builder/research-plan") => Ok(()),
+        Some(Value::String(schema)) => Err(format!("schema is '{schema}'")),
+        Some(other) => Err(format!("schema is a {}, not a string", other.kind().name())),
     }
 }
 
-fn check_skill_md(text: &str) -> Result<(), String> {
-    let (front, body) = split_frontmatter(text).ok_or("no front-matter block")?;
-    let fields = parse_front(front);
-    if field(&fields, "name").is_none() {
-        return Err("front-matter has no name".into());
+fn check_skill_md(parsed: &Result<Frontmatter<'_>, FrontmatterError>) -> Result<(), String> {
+    let front = parsed.as_ref().map_err(|e| e.to_string())?;
+    for key in ["name", "description"] {
+        match front.get(key) {
+            Some(value) if value.as_str().is_some_and(|v| !v.trim().is_empty()) => {}
+            Some(value) if !matches!(value, Value::Null | Value::String(_)) => {
+                return Err(format!("front-matter {key} is a {}, not a string", value.kind().name()));
+            }
+            _ => return Err(format!("front-matter has no {key}")),
+        }
     }
-    if field(&fields, "description").is_none() {
-        return Err("front-matter has no description".into());
-    }
-    if body.trim().is_empty() {
+    if front.body().trim().is_empty() {
         return Err("the body is empty".into());
     }
     Ok(())
-}
-
-/// Splits `---\n<front>\n---\n<body>`; `None` without a closed front-matter block.
-pub fn split_frontmatter(text: &str) -> Option<(&str, &str)> {
-    let text = text.trim_start_matches('\u{feff}');
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
-    if let Some(body) = rest.strip_prefix("---") {
-        return Some(("", body));
-    }
-    let end = rest.find("\n---")?;
-    let after = &rest[end + 4..];
-    let body = after.find('\n').map_or("", |i| &after[i + 1..]);
-    Some((&rest[..end], body))
-}
-
-/// Top-level `key: value` pairs of a front-matter block. Folded (`>`) and literal (`|`) values
-/// are joined from their indented lines; quotes around a value are removed. Nested maps are
-/// skipped: detection needs only `name`, `description` and `schema`.
-fn parse_front(front: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut block: Option<usize> = None;
-    for line in front.lines() {
-        let line = line.trim_end_matches('\r');
-        if line.starts_with([' ', '\t']) {
-            if let Some(index) = block {
-                let value = &mut out[index].1;
-                if !value.is_empty() {
-                    value.push(' ');
-                }
-                value.push_str(line.trim());
-            }
-            continue;
-        }
-        block = None;
-        let Some((key, value)) = line.split_once(':') else { continue };
-        let value = value.trim();
-        if value.starts_with(['>', '|']) {
-            out.push((key.trim().to_string(), String::new()));
-            block = Some(out.len() - 1);
-        } else {
-            let unquoted = value
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                .unwrap_or(value);
-            out.push((key.trim().to_string(), unquoted.to_string()));
-        }
-    }
-    out
-}
-
-fn field(fields: &[(String, String)], key: &str) -> Option<String> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]

@@ -118,9 +118,19 @@ fn skill_md_rules() {
         ("---\nname: a\ndescription: d\n---\n\n", false),
         ("# no front-matter\n", false),
         ("---\ndescription: d\n---\nbody", false),
+        // The YAML reader's verdicts, which the old line scanner got wrong.
+        ("\u{feff}---\r\nname: a\r\ndescription: d\r\n---\r\nbody\r\n", true),
+        ("---\nname: a\ndescription: \"Use when: x\"\n---\nbody\n", true),
+        ("---\nname: a\ndescription: Use when: x\n---\nbody\n", false),
+        ("---\nname: 123\ndescription: d\n---\nbody\n", false),
+        ("---\nname: a\nname: b\ndescription: d\n---\nbody\n", false),
+        ("---\nname: a\ndescription: d\n----\nbody\n", false),
+        ("---\nname: a\ndescription: d\n...\nbody\n", false),
     ] {
-        assert_eq!(check_skill_md(input).is_ok(), ok, "{input:?}");
+        assert_eq!(check_skill_md(&crate::skill::frontmatter::parse(input)).is_ok(), ok, "{input:?}");
     }
+    let d = detect(&files(None, None, None, None, Some("---\nname: 'my-skill'  # the id\ndescription: d\n---\nb\n")));
+    assert_eq!(d.frontmatter_name.as_deref(), Some("my-skill"));
     let d = detect(&files(None, None, None, None, Some("---\nname: a\ndescription: >\n  folded\n  text\n---\nb\n")));
     assert_eq!(d.frontmatter_description.as_deref(), Some("folded text"));
 }

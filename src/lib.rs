@@ -27,6 +27,7 @@ pub mod redact;
 pub mod resources;
 pub mod run_logs;
 pub mod secrets;
+pub mod skill;
 pub mod skill_fields;
 pub mod telemetry;
 

@@ -2,6 +2,7 @@
 //! No I/O, so every rule is unit-tested with plain strings.
 
 use crate::protocol::AppError;
+use crate::skill::frontmatter;
 
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 40;
@@ -73,25 +74,21 @@ pub fn intake(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), Ap
     Ok(())
 }
 
-/// Rewrites only the `name:` line of a SKILL.md frontmatter; `None` when there is none.
+/// Rewrites only the `name:` line of a SKILL.md front-matter, keeping every other byte; `None`
+/// when the front-matter does not parse, has no `name`, or spreads it over several lines.
 pub fn rewrite_frontmatter_name(text: &str, new_name: &str) -> Option<String> {
-    let body = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
-    let end = body.find("\n---")?;
-    let (front, rest) = body.split_at(end);
-    let mut replaced = false;
-    let lines: Vec<String> = front
-        .split('\n')
-        .map(|line| {
-            if !replaced && line.starts_with("name:") {
-                replaced = true;
-                let eol = if line.ends_with('\r') { "\r" } else { "" };
-                format!("name: {new_name}{eol}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
-    replaced.then(|| format!("---\n{}{rest}", lines.join("\n")))
+    let front = frontmatter::parse(text).ok()?;
+    let entry = front.entry("name")?;
+    let start = entry.key_at.offset;
+    let end = text[start..].find(['\r', '\n']).map_or(text.len(), |i| start + i);
+    // The value must end on the key's line: up to the next key only blank and comment lines.
+    let next = front.fields.iter().map(|(_, e)| e.key_at.offset).find(|at| *at > start);
+    let until = next.unwrap_or(front.split.yaml_offset + front.split.yaml.len());
+    let rest = text.get(end..until.max(end))?;
+    if !rest.lines().all(|line| matches!(line.trim().chars().next(), None | Some('#'))) {
+        return None;
+    }
+    Some(format!("{}name: {new_name}{}", &text[..start], &text[end..]))
 }
 
 #[cfg(test)]
@@ -134,5 +131,25 @@ mod tests {
         );
         assert_eq!(rewrite_frontmatter_name("# no frontmatter", "x"), None);
         assert_eq!(rewrite_frontmatter_name("---\ndescription: d\n---\n", "x"), None);
+    }
+
+    /// The old line scanner missed a BOM, matched `name:` in a block value, and rewrote files
+    /// whose YAML no reader accepts.
+    #[test]
+    fn frontmatter_name_rewrite_uses_the_yaml_reader() {
+        let cases = [
+            (
+                "\u{feff}---\r\nname: old\r\ndescription: d\r\n---\r\nbody",
+                Some("\u{feff}---\r\nname: new\r\ndescription: d\r\n---\r\nbody"),
+            ),
+            ("---\nname: \"old\" # c\n# note\nx: 1\n---\n", Some("---\nname: new\n# note\nx: 1\n---\n")),
+            ("---\ndescription: |\n  name: not-this\n---\n", None),
+            ("---\nname: old\n  continued\n---\n", None),
+            ("---\nname: a\ndescription: Use when: x\n---\n", None),
+            ("---\nname: a\nname: b\n---\n", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(rewrite_frontmatter_name(text, "new").as_deref(), expected, "{text:?}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::Backend;
 use crate::actors::sidecar::{AgentSpec, LaunchSpec, transcript};
 use crate::protocol::models::{mock_model, resolve_model};
+use crate::protocol::sidecar::kinds::PermissionMode;
 use crate::protocol::sidecar::{AgentKind, MockConfig, SidecarConfig};
 use crate::protocol::*;
 use crate::resources;
@@ -90,7 +91,8 @@ pub fn base_config(
         writable_paths: Vec::new(),
         max_turns: 3,
         max_thinking_tokens: None,
-        permission_mode: "default".into(),
+        betas: None,
+        permission_mode: PermissionMode::Default,
         path_to_claude_code_executable: if runtime.mock {
             None
         } else {
@@ -103,6 +105,7 @@ pub fn base_config(
         persist_session: None,
         resume_sdk_session_id: None,
         max_budget_usd: None,
+        extra_env: None,
         mock: runtime.mock.then(MockConfig::default),
     }
 }

@@ -3,9 +3,26 @@
 //! `session_start` is camelCase. Decoding is lenient by design: unknown fields are ignored, an
 //! unknown `type` decodes to [`SidecarLine::Unknown`], and a line that does not decode at all is
 //! the caller's to log and drop — never a reason to stop an agent.
+//!
+//! These types are also the protocol's definition for the sidecar: `typescript.rs` exports them
+//! to `sidecar/src/protocol.gen.ts` (a test fails when the committed file drifts), and the
+//! sidecar validates every line from us against them. Where Rust reads a field leniently (a
+//! string, or not at all: `IgnoredAny`), `#[specta(type = …)]` states what the sidecar must send.
 
+pub mod items;
+pub mod kinds;
+#[cfg(test)]
+mod typescript;
+
+use kinds::{
+    DeltaBlock, ErrorCategory, ExitReason, ExtraEnvKey, MockScenario, PermissionMode, ProgressStage, RunStatus,
+    SessionEndReason,
+};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use specta_typescript::{Number, Unknown};
+use std::collections::BTreeMap;
 
 /// The protocol version this backend speaks; `ready.protocol` must match it.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -58,30 +75,54 @@ impl AgentKind {
 }
 
 /// Mock-mode settings carried in the config (§8.1).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MockConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = MockScenario)]
     pub scenario: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = u32)]
     pub delay_ms: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = u32)]
     pub max_turns: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
     pub fail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = MockPaths)]
     pub paths: Option<Value>,
+}
+
+/// Where a mock agent writes (§8.1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MockPaths {
+    /// `SP/{skill}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
+    pub skill_dir: Option<String>,
+    /// `SP/{skill}/context`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
+    pub context_dir: Option<String>,
+    /// `WS/{skill}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
+    pub workspace_dir: Option<String>,
 }
 
 /// The run configuration Rust builds for the sidecar (§2.3). It never holds the API key:
 /// that reaches the child only through its environment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SidecarConfig {
     pub agent_kind: AgentKind,
     pub label: String,
     pub prompt: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
     pub agent_name: Option<String>,
     pub model: String,
     pub cwd: String,
@@ -91,33 +132,65 @@ pub struct SidecarConfig {
     pub writable_paths: Vec<String>,
     pub max_turns: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = u32)]
     pub max_thinking_tokens: Option<u32>,
-    pub permission_mode: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Vec<String>)]
+    pub betas: Option<Vec<String>>,
+    pub permission_mode: PermissionMode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
     pub path_to_claude_code_executable: Option<String>,
     pub setting_sources: Vec<String>,
     pub include_partial_messages: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = bool)]
     pub persist_session: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = String)]
     pub resume_sdk_session_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Number)]
     pub max_budget_usd: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = BTreeMap<ExtraEnvKey, String>)]
+    pub extra_env: Option<BTreeMap<ExtraEnvKey, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = MockConfig)]
     pub mock: Option<MockConfig>,
 }
 
 /// Rust → sidecar.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SidecarRequest<'a> {
-    Run { run_id: &'a str, config: &'a SidecarConfig },
-    SessionStart { run_id: &'a str, session_id: &'a str, config: &'a SidecarConfig },
-    SessionSend { run_id: &'a str, session_id: &'a str, text: &'a str },
-    SessionEnd { session_id: &'a str },
-    Cancel { run_id: &'a str },
-    Ping { nonce: u64 },
-    Shutdown { grace_ms: u32 },
+    Run {
+        run_id: &'a str,
+        config: &'a SidecarConfig,
+    },
+    SessionStart {
+        run_id: &'a str,
+        session_id: &'a str,
+        config: &'a SidecarConfig,
+    },
+    SessionSend {
+        run_id: &'a str,
+        session_id: &'a str,
+        text: &'a str,
+    },
+    SessionEnd {
+        session_id: &'a str,
+    },
+    Cancel {
+        run_id: &'a str,
+    },
+    Ping {
+        #[specta(type = Number)]
+        nonce: u64,
+    },
+    Shutdown {
+        grace_ms: u32,
+    },
 }
 
 impl SidecarRequest<'_> {
@@ -134,50 +207,75 @@ impl SidecarRequest<'_> {
 }
 
 /// Token counts of a run, as the sidecar reports them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct WireUsage {
+    #[specta(type = Number)]
     pub input_tokens: i64,
+    #[specta(type = Number)]
     pub output_tokens: i64,
+    #[specta(type = Number)]
     pub cache_read_input_tokens: i64,
+    #[specta(type = Number)]
     pub cache_creation_input_tokens: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// One model's share of a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct WireModelUsage {
     pub model: String,
+    #[specta(type = Number)]
     pub input_tokens: i64,
+    #[specta(type = Number)]
     pub output_tokens: i64,
+    #[specta(type = Number)]
     pub cache_read_input_tokens: i64,
+    #[specta(type = Number)]
     pub cache_creation_input_tokens: i64,
+    #[specta(type = Number)]
     pub cost_usd: f64,
+    #[specta(type = Number)]
+    pub context_window: i64,
+    #[specta(type = Number)]
+    pub max_output_tokens: i64,
 }
 
 /// `{category, message, retryable}` of a failed run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct WireRunError {
+    #[specta(type = ErrorCategory)]
     pub category: String,
     pub message: String,
     pub retryable: bool,
 }
 
 /// The terminal `result` line of a run (§2.4).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct ResultLine {
     pub run_id: String,
+    #[specta(type = RunStatus)]
     pub status: String,
     pub synthetic: bool,
     pub sdk_subtype: Option<String>,
     pub is_error: bool,
+    pub terminal_reason: Option<String>,
     pub stop_reason: Option<String>,
+    #[specta(type = Option<Number>)]
+    pub api_error_status: Option<i64>,
     pub text: String,
+    pub errors: Vec<String>,
     pub num_turns: u32,
+    #[specta(type = Number)]
     pub duration_ms: i64,
+    #[specta(type = Number)]
     pub duration_api_ms: i64,
+    #[specta(type = Number)]
     pub cost_usd: f64,
+    #[specta(type = Number)]
+    pub cumulative_cost_usd: f64,
     pub usage: WireUsage,
     pub model_usage: Vec<WireModelUsage>,
     pub sdk_session_id: Option<String>,
@@ -188,38 +286,61 @@ pub struct ResultLine {
 }
 
 /// Sidecar → Rust. Unknown types decode to `Unknown` so newer sidecars stay compatible.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SidecarLine {
     Ready {
         protocol: u32,
         #[serde(default)]
+        #[specta(type = String)]
         sidecar_version: Option<String>,
         #[serde(default)]
+        #[specta(type = String)]
         sdk_version: Option<String>,
+        #[serde(default)]
+        #[specta(type = String)]
+        node_version: IgnoredAny,
         #[serde(default)]
         mock: bool,
     },
     Progress {
         run_id: String,
         #[serde(default)]
+        #[specta(type = String)]
+        ts: IgnoredAny,
+        #[serde(default)]
+        #[specta(type = ProgressStage)]
         stage: String,
         #[serde(default)]
+        #[specta(type = Unknown)]
         detail: Value,
     },
     Message {
         run_id: String,
+        #[specta(type = Number)]
         seq: u64,
         #[serde(default)]
+        #[specta(type = String)]
+        ts: IgnoredAny,
+        #[serde(default)]
+        #[specta(type = Vec<items::Item>)]
         items: Vec<Value>,
+        /// The raw SDK message, or `{_omitted_bytes}` when over 8 MiB; kept by transcripts only.
+        #[serde(default)]
+        #[specta(type = Unknown)]
+        sdk: IgnoredAny,
     },
     Delta {
         run_id: String,
+        #[serde(default)]
+        #[specta(type = Number)]
+        seq: IgnoredAny,
         #[serde(default)]
         message_id: String,
         #[serde(default)]
         index: u32,
         #[serde(default)]
+        #[specta(type = DeltaBlock)]
         block: String,
         #[serde(default)]
         text: String,
@@ -227,29 +348,38 @@ pub enum SidecarLine {
     Result(Box<ResultLine>),
     Error {
         #[serde(default)]
+        #[specta(optional, type = String)]
         run_id: Option<String>,
         #[serde(default)]
+        #[specta(type = ErrorCategory)]
         category: String,
         #[serde(default)]
         message: String,
         #[serde(default)]
         retryable: bool,
+        #[serde(default)]
+        #[specta(optional, type = Unknown)]
+        detail: IgnoredAny,
     },
     SessionEnded {
         session_id: String,
         #[serde(default)]
+        #[specta(type = SessionEndReason)]
         reason: String,
     },
     Pong {
+        #[specta(type = Number)]
         nonce: u64,
     },
     Exited {
         #[serde(default)]
         code: i32,
         #[serde(default)]
+        #[specta(type = ExitReason)]
         reason: String,
     },
     #[serde(other)]
+    #[specta(skip)]
     Unknown,
 }
 

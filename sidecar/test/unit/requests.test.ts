@@ -55,3 +55,31 @@ test('lines', () => {
   assert.equal(decodeLine('{"v":1,"type":"session_send","run_id":"r","session_id":"s","text":""}', false).ok, false);
   assert.equal(decodeLine('{"v":1,"type":"ping","nonce":-1}', false).ok, false);
 });
+
+test('every config field is checked against the generated schema', () => {
+  // The hand-written checks this replaced let these through.
+  assert.match(validateConfig({ ...config, agentName: 5 }, false) ?? '', /agentName/);
+  assert.match(validateConfig({ ...config, mock: { scenario: 'nope' } }, false) ?? '', /mock\.scenario/);
+  assert.match(validateConfig({ ...config, mock: { delayMs: '10' } }, false) ?? '', /mock\.delayMs/);
+  assert.match(validateConfig({ ...config, mock: { paths: { skillDir: 1 } } }, false) ?? '', /mock\.paths\.skillDir/);
+  assert.match(validateConfig({ ...config, extraEnv: { NODE_OPTIONS: 'x' } }, false) ?? '', /extraEnv key NODE_OPTIONS/);
+  // Unknown keys are additive protocol changes: dropped, not rejected (§2.1).
+  const run = decodeLine(JSON.stringify({ v: 1, type: 'run', run_id: 'r', config: { ...config, future: 1 } }), false);
+  assert.ok(run.ok && run.line.type === 'run' && !('future' in run.line.config));
+});
+
+test('no input makes decodeLine throw', () => {
+  const shapes = [
+    null, 1, 'x', [], {}, { v: 1 }, { v: 1, type: 'run' }, { v: 1, type: 'run', run_id: 'r', config: null },
+    { v: 1, type: 'run', run_id: 'r', config: { ...config, tools: 'Read' } }, { v: 1, type: 'ping', nonce: 'x' },
+    { v: 1, type: 'shutdown', grace_ms: null }, { v: 1, type: 'session_send', run_id: 1 }, { v: 1, type: { a: 1 } },
+  ];
+  for (const shape of shapes) {
+    const text = JSON.stringify(shape);
+    for (let cut = 0; cut <= text.length; cut += 3) {
+      const decoded = decodeLine(text.slice(0, cut), false);
+      if (!decoded.ok) assert.equal(decoded.rejection.category, 'invalid_request');
+    }
+    assert.equal(decodeLine(text, false).ok, false, text);
+  }
+});

@@ -17,7 +17,7 @@ use crate::detect::{self, DETECTED_FILES, Detection, FileText, SkillFiles};
 /// Files larger than this are not read for detection (artifacts are capped at 5 MB).
 const MAX_READ_BYTES: u64 = 5 * 1024 * 1024;
 /// Bump when detection rules change, so cached verdicts are recomputed.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// A top-level entry of the skills folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

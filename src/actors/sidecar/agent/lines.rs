@@ -61,19 +61,19 @@ impl AgentActorState {
                     timer.abort();
                 }
             }
-            SidecarLine::Progress { run_id, stage, detail } if self.is_current(&run_id) => {
+            SidecarLine::Progress { run_id, stage, detail, .. } if self.is_current(&run_id) => {
                 self.log_line(line, false);
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
                 self.ctx.events.emit(AppEvent::AgentProgress { agent_id, run_id, stage, detail });
             }
-            SidecarLine::Message { run_id, seq, items } if self.is_current(&run_id) => {
+            SidecarLine::Message { run_id, seq, items, .. } if self.is_current(&run_id) => {
                 self.log_line(line, false);
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
                 self.ctx.events.emit(AppEvent::AgentMessage { agent_id, run_id, seq, items, gap: false });
             }
-            SidecarLine::Delta { run_id, message_id, index, block, text } if self.is_current(&run_id) => {
+            SidecarLine::Delta { run_id, message_id, index, block, text, .. } if self.is_current(&run_id) => {
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
                 self.ctx.events.emit(AppEvent::AgentDelta { agent_id, run_id, message_id, index, block, text });
@@ -89,7 +89,9 @@ impl AgentActorState {
                 });
                 self.finish_run(me, outcome, completion, error, Some(summary)).await;
             }
-            SidecarLine::Error { run_id: Some(run_id), category, message, retryable } if self.is_current(&run_id) => {
+            SidecarLine::Error { run_id: Some(run_id), category, message, retryable, .. }
+                if self.is_current(&run_id) =>
+            {
                 self.log_line(line, true);
                 let error = RunErrorInfo {
                     category: category.clone(),
