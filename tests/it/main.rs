@@ -21,4 +21,5 @@ mod settings;
 mod skills;
 mod support;
 mod tidy;
+mod two_instances;
 mod usage;

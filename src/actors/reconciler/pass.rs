@@ -125,9 +125,9 @@ pub async fn run(
             Verdict::Orphan(orphan) => report.orphans.push(orphan),
         }
     }
-    if !known_on_disk.is_empty() {
-        args.git.record_external(known_on_disk);
-    }
+    // Also when no known skill is on disk: skills whose earlier commit failed (deletions
+    // included) are committed with it.
+    args.git.record_external(known_on_disk);
     tracing::debug!(
         skills = snapshot.skills.len(),
         snapshot_ms,
