@@ -101,8 +101,12 @@ impl Config {
         }
     }
 
-    /// A config whose every folder lives under `root`, for tests.
+    /// A config whose every folder lives under `root`, for tests. The skills folder is made
+    /// here, as a user's chosen one would exist: only the default folder is created on use.
     pub fn for_test(root: &Path) -> Self {
+        if let Err(err) = std::fs::create_dir_all(root.join("skills")) {
+            tracing::warn!(%err, "could not create the test skills folder");
+        }
         Config {
             skills_path_override: Some(root.join("skills")),
             temp_root: root.join("tmp"),

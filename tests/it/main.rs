@@ -22,4 +22,5 @@ mod skills;
 mod support;
 mod tidy;
 mod two_instances;
+mod unreachable;
 mod usage;

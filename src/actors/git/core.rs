@@ -77,7 +77,11 @@ impl GitCore {
         };
         self.retry_open = !root.is_dir();
         if self.retry_open {
-            let message = format!("The skills folder {} does not exist yet", root.display());
+            let message = if crate::config::default_skills_path().is_ok_and(|d| d == root) {
+                format!("The skills folder {} does not exist yet", root.display())
+            } else {
+                format!("The skills folder {} is missing or unreachable; is its drive connected?", root.display())
+            };
             self.status = GitStatus {
                 path: Some(root.display().to_string()),
                 notice,
