@@ -180,4 +180,5 @@ async fn a_commit_that_cannot_be_made_is_reported_and_made_by_the_next_reconcili
     assert_eq!(git(&skills_dir, &["show", "HEAD:kept/SKILL.md"]), "kept v2\n");
     assert!(git(&skills_dir, &["status", "--porcelain"]).is_empty());
     assert!(!skills_dir.join(".git/skill-builder-pending").exists(), "nothing is pending any more");
+    assert_eq!(b.git().status().await.unwrap().notice, None, "the notice went with the last pending change");
 }

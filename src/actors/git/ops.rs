@@ -76,7 +76,12 @@ impl GitCore {
         let signature = self.signature(repo)?;
         let extra: Vec<(&str, String)> = req.trailers.iter().map(|(k, v)| (*k, v.clone())).collect();
         let text = commit::message(&req.summary, &req.event, &req.skills, &extra);
-        match commit_serialised(repo, &signature, &req.paths, &text, req.allow_empty) {
+        let result = commit_serialised(repo, &signature, &req.paths, &text, req.allow_empty);
+        if result.is_ok() && self.status.notice.is_some() && pending::read(repo.path()).is_empty() {
+            // Nothing is left uncommitted: what the notice warned about is resolved.
+            self.status.notice = None;
+        }
+        match result {
             Ok(done) => Ok(match done.sha {
                 Some(sha) => CommitOutcome::Committed { sha: sha.to_string(), ignored: done.ignored },
                 None => {
