@@ -3,7 +3,7 @@
 //! of dead instances' locks and sessions → git → reconciler, whose startup pass prunes
 //! transcripts and then reconciles in the background → agents → ready) and `shutdown` takes it down in reverse.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -227,8 +227,8 @@ impl Backend {
         self.inner.log_control.get().map(Arc::as_ref)
     }
 
-    /// The skills folder: `--skills-path`, else the saved setting, else `~/.vibedata`.
-    /// Created on first use, so a new user can create a skill without visiting Settings.
+    /// The skills folder: `--skills-path`, else the saved setting, else `~/.vibedata`; see
+    /// [`ensure_skills_folder`] for when it is created.
     pub async fn skills_path(&self) -> Result<PathBuf, AppError> {
         let path = match &self.inner.skills_path_override {
             Some(path) => path.clone(),
@@ -237,9 +237,23 @@ impl Backend {
                 None => default_skills_path()?,
             },
         };
-        std::fs::create_dir_all(&path).map_err(|e| AppError::io(&path, e))?;
+        ensure_skills_folder(&path)?;
         Ok(path)
     }
+}
+
+/// Only the default folder (`~/.vibedata`) is created on first use, so a new user can create a
+/// skill without visiting Settings. A chosen folder that is missing is probably on a drive that
+/// is not mounted: an empty folder in its place would read as "every skill is gone", so it is
+/// `skills_path_unreachable` instead, and nothing is created.
+pub fn ensure_skills_folder(path: &Path) -> Result<(), AppError> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    if default_skills_path().is_ok_and(|default| default == path) {
+        return std::fs::create_dir_all(path).map_err(|e| AppError::io(path, e));
+    }
+    Err(AppError::SkillsPathUnreachable { path: path.display().to_string() })
 }
 
 /// The skills folder git should follow: `--skills-path`, else the setting, else `~/.vibedata`.

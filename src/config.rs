@@ -119,8 +119,12 @@ impl Config {
         }
     }
 
-    /// A config whose every folder lives under `root` (`data/`, `skills/`), for tests.
+    /// A config whose every folder lives under `root`, for tests. The skills folder is made
+    /// here, as a user's chosen one would exist: only the default folder is created on use.
     pub fn for_test(root: &Path) -> Self {
+        if let Err(err) = std::fs::create_dir_all(root.join("skills")) {
+            tracing::warn!(%err, "could not create the test skills folder");
+        }
         Config {
             skills_path_override: Some(root.join("skills")),
             reconcile_on_start: false,

@@ -43,6 +43,7 @@ pub enum ErrorCode {
     AgentLimit,
     SessionBusy,
     NotConfigured,
+    SkillsPathUnreachable,
     ApiKeyMissing,
     NotSupported,
     PathRejected,
@@ -79,6 +80,7 @@ impl ErrorCode {
             ErrorCode::AgentLimit => "agent_limit",
             ErrorCode::SessionBusy => "session_busy",
             ErrorCode::NotConfigured => "not_configured",
+            ErrorCode::SkillsPathUnreachable => "skills_path_unreachable",
             ErrorCode::ApiKeyMissing => "api_key_missing",
             ErrorCode::NotSupported => "not_supported",
             ErrorCode::PathRejected => "path_rejected",
@@ -140,6 +142,10 @@ pub enum AppError {
     Runtime { code: ErrorCode, message: String, reason: Option<&'static str>, stderr_tail: Vec<String> },
     #[error("{what} is not configured")]
     NotConfigured { what: &'static str },
+    /// A chosen skills folder that is not there (an unmounted drive): never recreated empty,
+    /// which would read as "every skill is gone".
+    #[error("The skills folder {path} is missing or unreachable")]
+    SkillsPathUnreachable { path: String },
     #[error("No Anthropic API key is set")]
     ApiKeyMissing,
     #[error("{0}")]
@@ -206,6 +212,7 @@ impl AppError {
             AppError::SessionBusy { .. } => ErrorCode::SessionBusy,
             AppError::Runtime { code, .. } => *code,
             AppError::NotConfigured { .. } => ErrorCode::NotConfigured,
+            AppError::SkillsPathUnreachable { .. } => ErrorCode::SkillsPathUnreachable,
             AppError::ApiKeyMissing => ErrorCode::ApiKeyMissing,
             AppError::NotSupported(_) => ErrorCode::NotSupported,
             AppError::PathRejected { .. } => ErrorCode::PathRejected,
@@ -229,6 +236,9 @@ impl AppError {
         let hint = match self {
             AppError::SkillLocked { .. } => "Close the skill in the other window, or wait for it to finish.",
             AppError::NotConfigured { what: "skills_path" } => "Choose a skills folder in Settings.",
+            AppError::SkillsPathUnreachable { .. } => {
+                "Connect the drive that holds it (nothing was changed), or choose another skills folder in Settings."
+            }
             AppError::ApiKeyMissing => "Add your Anthropic API key in Settings, or turn on mock mode.",
             AppError::Unauthorized { service: "anthropic" } => "Check the API key in Settings.",
             AppError::Busy { reason: "database_busy" } => "Another Skill Builder window is writing; try again.",
@@ -259,6 +269,7 @@ impl AppError {
             AppError::SkillLocked { holder, .. } => json!({ "holder": holder }),
             AppError::LockRequired { .. } => json!({ "holder": null }),
             AppError::NotConfigured { what } => json!({ "missing": [what] }),
+            AppError::SkillsPathUnreachable { path } => json!({ "path": path }),
             AppError::AgentBusy { agent_id } => json!({ "agentId": agent_id }),
             AppError::AgentLimit { limit } => json!({ "limit": limit }),
             AppError::SessionBusy { run_id } => json!({ "runId": run_id }),

@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use crate::support::*;
 
-/// `skill-builder --data-dir <root>/data --skills-path <root>/skills --json …`.
+/// `skill-builder --data-dir <root>/data --skills-path <root>/skills --json …`; the skills
+/// folder is made first, as a chosen folder would exist (only the default one is made on use).
 fn sb(root: &Path) -> Command {
+    std::fs::create_dir_all(root.join("skills")).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
     command
         .arg("--data-dir")

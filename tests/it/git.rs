@@ -76,7 +76,7 @@ async fn every_auto_commit_point_records_its_event_with_a_fixed_date_and_one_aut
     create(b, "alpha").await;
     let first = log(&env);
     assert_eq!(first.len(), 1, "opening the new folder records it once: {first:?}");
-    assert_eq!(first[0].0, "record existing skills");
+    assert_eq!(first[0].0, "Initial commit", "the test skills folder exists, empty, when git opens it");
     assert!(env.skills().join(".gitignore").is_file());
     assert!(std::fs::read_to_string(env.skills().join(".gitignore")).unwrap().contains("# >>> skill-builder"));
 

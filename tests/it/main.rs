@@ -27,4 +27,6 @@ mod skills;
 mod strict_input;
 mod support;
 mod tidy;
+mod two_instances;
+mod unreachable;
 mod usage;

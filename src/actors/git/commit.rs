@@ -16,6 +16,9 @@ pub const SKILL_TRAILER: &str = "Skill-Builder-Skill";
 pub const RENAMED_TRAILER: &str = "Skill-Builder-Renamed-From";
 /// Commits naming more skills than this carry no per-skill trailers (history then compares trees).
 const MAX_SKILL_TRAILERS: usize = 50;
+/// Another writer (the user's git) holds `index.lock`: retry a few times (backend.md §5.5).
+pub const INDEX_LOCK_RETRIES: u32 = 3;
+pub const INDEX_LOCK_BACKOFF: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Git's entry modes, as the index stores them (tree builders take them as `i32`).
 pub const MODE_TREE: u32 = 0o040000;
@@ -55,12 +58,13 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, AppError> {
     }
 }
 
-/// The repository index. A corrupt index file is moved aside (kept as `index.corrupt-<time>`)
-/// and rebuilt from HEAD: no working file is touched, and the user's staged-but-uncommitted
-/// state survives in the kept copy.
+/// The repository index, read from disk even when libgit2 thinks its copy is current (another
+/// instance may have rewritten it within the file-time granularity). A corrupt index file is
+/// moved aside (kept as `index.corrupt-<time>`) and rebuilt from HEAD: no working file is
+/// touched, and the user's staged-but-uncommitted state survives in the kept copy.
 pub fn open_index(repo: &Repository) -> Result<Index, AppError> {
     let first = match repo.index() {
-        Ok(mut index) => match index.read(false) {
+        Ok(mut index) => match index.read(true) {
             Ok(()) => return Ok(index),
             Err(e) => e,
         },
@@ -129,10 +133,37 @@ pub fn commit_paths(
     let tree = repo.find_tree(tree_oid)?;
     let parents: Vec<&Commit<'_>> = head.iter().collect();
     let tree_ms = started.elapsed().as_millis() as u64;
-    let sha = repo.commit(Some("HEAD"), signature, signature, message, &tree, &parents)?;
-    update_index(repo, &staged)?;
+    let sha = repo.commit(Some("HEAD"), signature, signature, message, &tree, &parents).map_err(commit_error)?;
+    // The commit is made: a failed index update must not report it as failed (a retry would
+    // find nothing to commit); the index then still shows these paths changed until the next one.
+    if let Err(err) = update_index_retrying(repo, &staged) {
+        tracing::warn!(%err, "committed, but could not update the index");
+    }
     tracing::debug!(paths = names.len(), tree_ms, total_ms = started.elapsed().as_millis() as u64, "committed");
     Ok(Committed { sha: Some(sha), ignored })
+}
+
+/// `tip_moved` when HEAD moved after we read it (another writer committed in between): the
+/// caller rebuilds the tree on the new tip and tries again.
+fn commit_error(err: git2::Error) -> AppError {
+    if err.code() == git2::ErrorCode::Modified {
+        return AppError::Git { reason: "tip_moved", message: err.message().to_string() };
+    }
+    err.into()
+}
+
+/// [`update_index`], retried while someone else holds `index.lock` (backend.md §5.5).
+fn update_index_retrying(repo: &Repository, staged: &[(String, Vec<IndexEntry>)]) -> Result<(), AppError> {
+    let mut attempt = 0;
+    loop {
+        match update_index(repo, staged) {
+            Err(AppError::Git { reason: "locked", .. }) if attempt < INDEX_LOCK_RETRIES => {
+                attempt += 1;
+                std::thread::sleep(INDEX_LOCK_BACKOFF);
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Replaces the index entries under each committed path with what was committed, stat data

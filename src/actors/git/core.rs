@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use git2::{Repository, RepositoryInitOptions, RepositoryState, Signature, Time};
 
 use super::commit;
+use super::lock::{LOCK_FILE, RepoLock};
 use crate::clock::SharedClock;
 use crate::protocol::{AppError, GitDisabledReason, GitReadiness, GitStatus};
 
@@ -22,6 +23,9 @@ const MAX_UNRECOGNISED_FILES: usize = 10_000;
 /// Identity of automatic commits when git has no `user.name`/`user.email`.
 const FALLBACK_NAME: &str = "Skill Builder";
 const FALLBACK_EMAIL: &str = "skill-builder@localhost";
+/// How long opening waits for another instance creating the repository (its first commit of a
+/// large folder can take a while); past it git is off until the next request tries again.
+const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What the user decided about git in Settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +49,9 @@ pub struct GitCore {
     pub clock: SharedClock,
     /// Folders that must never become a repository (the app data dir, the workspace).
     pub protected: Vec<PathBuf>,
-    /// The skills folder did not exist at the last open: the next request that finds it opens
-    /// (and initialises) the repository, so git starts with the first skill.
-    waiting_for_folder: bool,
+    /// The skills folder did not exist at the last open, or another instance kept the
+    /// repository locked: the next request that finds the folder opens (and initialises) it.
+    retry_open: bool,
 }
 
 impl GitCore {
@@ -59,7 +63,7 @@ impl GitCore {
             status: GitStatus::disabled(GitDisabledReason::NotConfigured, "No skills folder is configured"),
             clock,
             protected,
-            waiting_for_folder: false,
+            retry_open: false,
         }
     }
 
@@ -71,9 +75,13 @@ impl GitCore {
             self.status = GitStatus::disabled(GitDisabledReason::NotConfigured, "No skills folder is configured");
             return;
         };
-        self.waiting_for_folder = !root.is_dir();
-        if self.waiting_for_folder {
-            let message = format!("The skills folder {} does not exist yet", root.display());
+        self.retry_open = !root.is_dir();
+        if self.retry_open {
+            let message = if crate::config::default_skills_path().is_ok_and(|d| d == root) {
+                format!("The skills folder {} does not exist yet", root.display())
+            } else {
+                format!("The skills folder {} is missing or unreachable; is its drive connected?", root.display())
+            };
             self.status = GitStatus {
                 path: Some(root.display().to_string()),
                 notice,
@@ -83,6 +91,8 @@ impl GitCore {
         }
         match self.open_repo(&root) {
             Ok(repo) => {
+                // Changes an earlier commit could not record (this or another instance).
+                let notice = notice.or_else(|| super::pending::notice(&super::pending::read(repo.path())));
                 self.status = GitStatus {
                     state: GitReadiness::Ready,
                     reason: None,
@@ -106,7 +116,7 @@ impl GitCore {
         let root = self.root.clone();
         let reopen = match (&self.repo, &root) {
             (Some(_), Some(root)) => !root.join(".git").exists(),
-            (None, Some(root)) => self.waiting_for_folder && root.is_dir(),
+            (None, Some(root)) => self.retry_open && root.is_dir(),
             _ => false,
         };
         if reopen {
@@ -141,17 +151,50 @@ impl GitCore {
         Signature::new(&name, &email, &time).or_else(|_| Ok(Signature::new(FALLBACK_NAME, FALLBACK_EMAIL, &time)?))
     }
 
-    fn open_repo(&self, root: &Path) -> Result<Repository, GitStatus> {
+    /// Opens the repository of `root`, or creates it. Both happen under the repository lock, so
+    /// an instance starting while another creates the repository waits for its first commit and
+    /// then opens it, instead of finding half a repository.
+    fn open_repo(&mut self, root: &Path) -> Result<Repository, GitStatus> {
         let failed = |message: String| GitStatus::disabled(GitDisabledReason::OpenFailed, message);
-        std::fs::create_dir_all(root).map_err(|e| failed(format!("cannot create {}: {e}", root.display())))?;
-        if root.join(".git").exists() {
-            let repo = Repository::open(root).map_err(|e| failed(e.message().to_string()))?;
-            if repo.is_bare() {
-                return Err(failed("the skills folder holds a bare repository".into()));
+        let dot_git = root.join(".git");
+        if !dot_git.exists() {
+            self.refuse_to_init(root)?;
+            // The lock file lives in `.git`, so it is made first; an instance that finds it
+            // waits on the lock below.
+            match std::fs::create_dir(&dot_git) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(failed(format!("cannot create {}: {e}", dot_git.display())));
+                }
+                _ => {}
             }
-            self.adopt(&repo, root);
-            return Ok(repo);
         }
+        let git_dir = if dot_git.is_dir() {
+            dot_git
+        } else {
+            // `.git` is a file naming the git directory (a linked worktree or a submodule).
+            Repository::open(root).map_err(|e| failed(e.message().to_string()))?.path().to_path_buf()
+        };
+        let _lock = match RepoLock::acquire(&git_dir, OPEN_LOCK_WAIT) {
+            Ok(lock) => lock,
+            Err(err) => {
+                self.retry_open = true;
+                return Err(failed(format!("{err}; it is opened again with the next change")));
+            }
+        };
+        match Repository::open(root) {
+            Ok(repo) if repo.is_bare() => Err(failed("the skills folder holds a bare repository".into())),
+            Ok(repo) => {
+                self.adopt(&repo, root);
+                Ok(repo)
+            }
+            Err(_) if holds_only_lock(&git_dir) => self.init(root),
+            Err(e) => Err(failed(e.message().to_string())),
+        }
+    }
+
+    /// A folder inside another repository (unless nested ones are allowed), home, the root, the
+    /// app's folders and big unrelated folders do not become repositories.
+    fn refuse_to_init(&self, root: &Path) -> Result<(), GitStatus> {
         if let Ok(outer) = Repository::discover(root) {
             let outer_root = outer.workdir().map(Path::to_path_buf).unwrap_or_default();
             if !self.settings.allow_nested {
@@ -165,8 +208,14 @@ impl GitCore {
                 ));
             }
         }
-        self.refuse_unsafe_location(root).map_err(failed)?;
-        let was_empty = std::fs::read_dir(root).map(|mut d| d.next().is_none()).unwrap_or(true);
+        self.refuse_unsafe_location(root).map_err(|m| GitStatus::disabled(GitDisabledReason::OpenFailed, m))
+    }
+
+    /// `git init`, the managed ignore block and the first commit. The caller holds the lock.
+    fn init(&self, root: &Path) -> Result<Repository, GitStatus> {
+        let failed = |message: String| GitStatus::disabled(GitDisabledReason::OpenFailed, message);
+        let was_empty =
+            std::fs::read_dir(root).map(|d| d.filter_map(Result::ok).all(|e| e.file_name() == ".git")).unwrap_or(true);
         let mut options = RepositoryInitOptions::new();
         options.initial_head("main").no_reinit(true);
         let repo = Repository::init_opts(root, &options).map_err(|e| failed(e.message().to_string()))?;
@@ -270,6 +319,12 @@ pub fn ensure_ignore_block(root: &Path) -> Result<bool, AppError> {
     text.push('\n');
     crate::atomic::write_atomic(&path, text.as_bytes())?;
     Ok(true)
+}
+
+/// A `.git` folder holding only our lock file: made by an instance that is about to create the
+/// repository, or that died before it could; whoever holds the lock creates it.
+fn holds_only_lock(git_dir: &Path) -> bool {
+    std::fs::read_dir(git_dir).is_ok_and(|d| d.filter_map(Result::ok).all(|e| e.file_name() == LOCK_FILE))
 }
 
 /// Counts files up to `stop`, skipping `.git` and the contents of top-level folders that look

@@ -9,8 +9,10 @@ mod core;
 mod diff;
 mod history;
 mod initial;
+mod lock;
 mod ops;
 mod pack;
+mod pending;
 mod restore;
 mod snapshot;
 

@@ -7,15 +7,18 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use git2::Oid;
+use git2::{Oid, Repository, Signature};
 
 use super::core::{GitCore, GitSettings};
-use super::{CommitKind, CommitOutcome, CommitRequest, commit, diff, history, restore};
+use super::lock::RepoLock;
+use super::{CommitKind, CommitOutcome, CommitRequest, commit, diff, history, pending, restore};
 use crate::protocol::{AppError, GitStatus, RestoreReport, SkillCommit, SkillDiff};
 
-/// Another writer holds `index.lock`: retry a few times, then give up (backend.md §5.5).
-const LOCK_RETRIES: u32 = 3;
-const LOCK_BACKOFF: Duration = Duration::from_millis(200);
+/// How long a write waits for another instance's write to the repository (one commit, or
+/// the first commit of a large folder) before it is reported as not made.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+/// Commits rebuilt on a tip that moved meanwhile (the user's own commits) before giving up.
+const TIP_RETRIES: u32 = 5;
 
 /// Parses a full or abbreviated (≥ 4 hex digits) commit id.
 pub fn parse_sha(field: &str, sha: &str) -> Result<String, AppError> {
@@ -62,23 +65,22 @@ impl GitCore {
             let message = describe_state(&state);
             return match req.kind {
                 CommitKind::Explicit => Err(AppError::Conflict { reason: "repo_state", message }),
-                _ => self.skip(req.kind, message),
+                CommitKind::Auto => {
+                    self.keep_pending(&req.paths, message.clone());
+                    Ok(CommitOutcome::Skipped { reason: message })
+                }
+                CommitKind::Checkpoint => self.skip(req.kind, message),
             };
         }
         let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
         let signature = self.signature(repo)?;
         let extra: Vec<(&str, String)> = req.trailers.iter().map(|(k, v)| (*k, v.clone())).collect();
         let text = commit::message(&req.summary, &req.event, &req.skills, &extra);
-        let mut attempt = 0;
-        let result = loop {
-            match commit::commit_paths(repo, &signature, &req.paths, &text, req.allow_empty) {
-                Err(AppError::Git { reason: "locked", .. }) if attempt < LOCK_RETRIES => {
-                    attempt += 1;
-                    std::thread::sleep(LOCK_BACKOFF);
-                }
-                other => break other,
-            }
-        };
+        let result = commit_serialised(repo, &signature, &req.paths, &text, req.allow_empty);
+        if result.is_ok() && self.status.notice.is_some() && pending::read(repo.path()).is_empty() {
+            // Nothing is left uncommitted: what the notice warned about is resolved.
+            self.status.notice = None;
+        }
         match result {
             Ok(done) => Ok(match done.sha {
                 Some(sha) => CommitOutcome::Committed { sha: sha.to_string(), ignored: done.ignored },
@@ -88,16 +90,31 @@ impl GitCore {
                 }
             }),
             Err(err) if req.kind == CommitKind::Auto => {
-                let reason = format!("automatic commit failed: {err}");
                 tracing::warn!(%err, summary = %req.summary, "automatic commit failed");
-                self.status.notice = Some(reason.clone());
+                let reason = format!("automatic commit failed: {err}");
+                self.keep_pending(&req.paths, reason.clone());
                 Ok(CommitOutcome::Skipped { reason })
             }
             Err(err) => Err(err),
         }
     }
 
-    /// Pass 3 of reconciliation: one commit recording outside changes to known skills only.
+    /// Remembers paths whose automatic commit was not made, for pass 3 of the next
+    /// reconciliation, and shows them in the status notice.
+    fn keep_pending(&mut self, paths: &[String], reason: String) {
+        let Some(repo) = self.repo.as_ref() else {
+            self.status.notice = Some(reason);
+            return;
+        };
+        if let Err(err) = pending::add(repo.path(), paths) {
+            tracing::warn!(%err, "could not remember the uncommitted skills");
+        }
+        let listed = pending::notice(&pending::read(repo.path())).unwrap_or_default();
+        self.status.notice = Some(format!("{reason}. {listed}"));
+    }
+
+    /// Pass 3 of reconciliation: one commit recording outside changes to known skills only,
+    /// with the skills whose automatic commit failed earlier (pending; deleted folders too).
     pub fn record_external(&mut self, skills: &BTreeSet<String>) -> Result<CommitOutcome, AppError> {
         if !self.settings.auto_commit {
             return Ok(CommitOutcome::Skipped { reason: "automatic commits are switched off".into() });
@@ -106,16 +123,26 @@ impl GitCore {
             return Ok(CommitOutcome::Skipped { reason: err.to_string() });
         }
         let Some(repo) = self.repo.as_ref() else { return Err(self.unavailable()) };
-        let changed = commit::changed_top_level(repo, skills)?;
-        if changed.is_empty() {
+        let workdir = repo.workdir().map(std::path::Path::to_path_buf).unwrap_or_default();
+        // A pending name that is on disk but no longer a known skill (a discovery, or in use
+        // by another window) is left for later: only known skills and deletions are ours.
+        let pending: Vec<String> = pending::read(repo.path())
+            .into_iter()
+            .filter(|name| skills.contains(name) || std::fs::symlink_metadata(workdir.join(name)).is_err())
+            .collect();
+        let changed = if skills.is_empty() { Vec::new() } else { commit::changed_top_level(repo, skills)? };
+        if changed.is_empty() && pending.is_empty() {
             return Ok(CommitOutcome::Unchanged { head: None, ignored: 0 });
         }
-        let mut listed: Vec<String> = changed.iter().take(10).cloned().collect();
-        if changed.len() > 10 {
-            listed.push(format!("and {} more", changed.len() - 10));
+        let mut paths: BTreeSet<String> = changed.iter().cloned().collect();
+        paths.extend(pending);
+        let paths: Vec<String> = paths.into_iter().collect();
+        let mut listed: Vec<String> = paths.iter().take(10).cloned().collect();
+        if paths.len() > 10 {
+            listed.push(format!("and {} more", paths.len() - 10));
         }
         let req = CommitRequest::auto(
-            &changed,
+            &paths,
             format!("reconcile: record external changes ({})", listed.join(", ")),
             "external",
         );
@@ -145,7 +172,10 @@ impl GitCore {
         }
         let target = resolve(repo, sha)?;
         let signature = self.signature(repo)?;
-        restore::restore(repo, &signature, skill, target)
+        let _lock = RepoLock::acquire(repo.path(), LOCK_WAIT)?;
+        let report = restore::restore(repo, &signature, skill, target)?;
+        settle_pending(repo, &[skill.to_string()]);
+        Ok(report)
     }
 
     /// Records a skills-folder move in the new folder's history (initialising it if it has
@@ -164,6 +194,42 @@ impl GitCore {
             CommitOutcome::Committed { sha, .. } => Ok(Some(sha)),
             _ => Ok(None),
         }
+    }
+}
+
+/// One commit under the repository lock (so no other instance commits or writes the index in
+/// between), retried while the user's git holds `index.lock` or moved HEAD under us; the
+/// committed paths leave the pending list.
+fn commit_serialised(
+    repo: &Repository,
+    signature: &Signature<'_>,
+    paths: &[String],
+    text: &str,
+    allow_empty: bool,
+) -> Result<commit::Committed, AppError> {
+    let _lock = RepoLock::acquire(repo.path(), LOCK_WAIT)?;
+    let (mut locked, mut moved) = (0, 0);
+    let done = loop {
+        match commit::commit_paths(repo, signature, paths, text, allow_empty) {
+            Err(AppError::Git { reason: "locked", .. }) if locked < commit::INDEX_LOCK_RETRIES => {
+                locked += 1;
+                std::thread::sleep(commit::INDEX_LOCK_BACKOFF);
+            }
+            Err(AppError::Git { reason: "tip_moved", .. }) if moved < TIP_RETRIES => {
+                moved += 1;
+                tracing::debug!(attempt = moved, "HEAD moved while committing; building on the new tip");
+            }
+            other => break other?,
+        }
+    };
+    settle_pending(repo, paths);
+    Ok(done)
+}
+
+/// Paths whose current state HEAD now holds are no longer pending. Call with the lock held.
+fn settle_pending(repo: &Repository, paths: &[String]) {
+    if let Err(err) = pending::settle(repo.path(), paths) {
+        tracing::warn!(%err, "could not update the list of uncommitted skills");
     }
 }
 

@@ -24,8 +24,10 @@ pub struct DiskFindings {
 }
 
 /// The skills folder to reconcile: `--skills-path`, else the setting, else `~/.vibedata` when it
-/// exists. `None` (with a reason) when there is nothing to compare.
-pub async fn skills_root(args: &ReconcilerArgs) -> Result<Result<PathBuf, String>, AppError> {
+/// exists. The inner error (`not_configured`, or `skills_path_unreachable` for a chosen folder
+/// that is missing, such as an unmounted drive) means there is nothing to compare: the pass is
+/// skipped and changes nothing, rather than reading a missing folder as every skill gone.
+pub async fn skills_root(args: &ReconcilerArgs) -> Result<Result<PathBuf, AppError>, AppError> {
     let configured = match &args.skills_path_override {
         Some(path) => Some(path.clone()),
         None => args.db.settings().await?.skills_path.map(PathBuf::from),
@@ -34,11 +36,11 @@ pub async fn skills_root(args: &ReconcilerArgs) -> Result<Result<PathBuf, String
         Some(path) => path,
         None => match crate::config::default_skills_path() {
             Ok(path) if path.is_dir() => path,
-            _ => return Ok(Err("no skills folder is configured".into())),
+            _ => return Ok(Err(AppError::NotConfigured { what: "skills_path" })),
         },
     };
     if !root.is_dir() {
-        return Ok(Err(format!("the skills folder {} is missing or unreachable", root.display())));
+        return Ok(Err(AppError::SkillsPathUnreachable { path: root.display().to_string() }));
     }
     Ok(Ok(root))
 }
@@ -54,7 +56,7 @@ pub async fn run(
     let housekeeping = args.db.housekeeping().await?;
     let root = match skills_root(args).await? {
         Ok(root) => root,
-        Err(reason) => return Ok(ReconciliationReport::skipped(reason, ran_at)),
+        Err(reason) => return Ok(ReconciliationReport::skipped(reason.to_string(), ran_at)),
     };
     // Operations a dead process left half-done are finished or undone before anything is judged.
     let recovered = match only {
@@ -132,9 +134,9 @@ pub async fn run(
             Verdict::Orphan(orphan) => report.orphans.push(orphan),
         }
     }
-    if !known_on_disk.is_empty() {
-        args.git.record_external(known_on_disk);
-    }
+    // Also when no known skill is on disk: skills whose earlier commit failed (deletions
+    // included) are committed with it.
+    args.git.record_external(known_on_disk);
     tracing::debug!(
         skills = snapshot.skills.len(),
         snapshot_ms,

@@ -46,7 +46,7 @@ async fn root(state: &ReconcilerState) -> Result<std::path::PathBuf, AppError> {
         Ok(root) => Ok(root),
         Err(reason) => {
             tracing::info!(%reason, "a resolution needs a reachable skills folder");
-            Err(AppError::NotConfigured { what: "skills_path" })
+            Err(reason)
         }
     }
 }
