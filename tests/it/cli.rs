@@ -2,31 +2,12 @@
 //! and exit codes, and two processes on one database contending for one skill's lock.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::support::*;
-
-/// `skill-builder --data-dir <root>/data --skills-path <root>/skills --json …`; the skills
-/// folder is made first, as a chosen folder would exist (only the default one is made on use).
-fn sb(root: &Path) -> Command {
-    std::fs::create_dir_all(root.join("skills")).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
-    command
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .arg("--json")
-        .env_remove("SKILL_BUILDER_DATA_DIR")
-        .env("TMPDIR", root.join("tmp"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
 
 /// What one CLI run printed: every stdout line parsed as JSON (events first, result last).
 struct Run {

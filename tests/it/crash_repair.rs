@@ -5,7 +5,7 @@
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -14,18 +14,8 @@ use crate::support::*;
 /// `skill-builder --data-dir <root>/data --skills-path <root>/skills --json <args>`, optionally
 /// armed to die at `crash_at`.
 fn cli(root: &Path, crash_at: Option<&str>, args: &[&str]) -> (std::process::ExitStatus, Option<Value>, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
-    command
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .arg("--json")
-        .args(args)
-        .env_remove("SKILL_BUILDER_DATA_DIR")
-        .env_remove(skill_builder::crashpoint::CRASH_AT_VAR)
-        .env("TMPDIR", root.join("tmp"))
-        .stdin(Stdio::null());
+    let mut command = sb(root);
+    command.args(args);
     if let Some(point) = crash_at {
         command.env(skill_builder::crashpoint::CRASH_AT_VAR, point);
     }

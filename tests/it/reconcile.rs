@@ -489,16 +489,7 @@ fn the_cli_reconciles_and_shows_history() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("skills")).unwrap();
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_skill-builder"))
-            .arg("--data-dir")
-            .arg(root.join("data"))
-            .arg("--skills-path")
-            .arg(root.join("skills"))
-            .arg("--json")
-            .args(args)
-            .env_remove("SKILL_BUILDER_DATA_DIR")
-            .output()
-            .unwrap();
+        let out = sb(root).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
         serde_json::from_str::<serde_json::Value>(text.lines().last().unwrap()).unwrap()

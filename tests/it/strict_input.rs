@@ -3,7 +3,6 @@
 //! `not_found`, and with `--json` even argument errors are `CommandError` objects.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 use skill_builder::commands::{settings, skills, usage};
@@ -68,18 +67,7 @@ async fn per_skill_usage_of_a_missing_skill_is_not_found() {
 
 /// The real binary with `--json`: (exit code, the last stdout line as JSON).
 fn sb_json(root: &Path, args: &[&str]) -> (Option<i32>, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_skill-builder"))
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .arg("--json")
-        .args(args)
-        .env_remove("SKILL_BUILDER_DATA_DIR")
-        .env("SKILL_BUILDER_SECRET_STORE", "database")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let output = sb(root).args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let last = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_else(|| {
         panic!("no JSON on stdout for {args:?}; stderr: {}", String::from_utf8_lossy(&output.stderr))

@@ -337,3 +337,26 @@ fn models_page(target: &str) -> String {
     }
     .to_string()
 }
+
+/// The real binary: `skill-builder --data-dir <root>/data --skills-path <root>/skills --json`,
+/// with a private TMPDIR, the database secret store, no crash point armed, stdin closed and
+/// stdout/stderr captured. The skills folder is made first, as a chosen folder would exist
+/// (only the default one is made on use).
+pub fn sb(root: &Path) -> Command {
+    std::fs::create_dir_all(root.join("skills")).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
+    command
+        .arg("--data-dir")
+        .arg(root.join("data"))
+        .arg("--skills-path")
+        .arg(root.join("skills"))
+        .arg("--json")
+        .env_remove("SKILL_BUILDER_DATA_DIR")
+        .env_remove(skill_builder::crashpoint::CRASH_AT_VAR)
+        .env("SKILL_BUILDER_SECRET_STORE", "database")
+        .env("TMPDIR", root.join("tmp"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}

@@ -18,21 +18,6 @@ use crate::support::*;
 /// Skills each process creates, writes and changes.
 const PER_PROCESS: usize = 100;
 
-fn sb(root: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
-    command
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .arg("--json")
-        .env_remove("SKILL_BUILDER_DATA_DIR")
-        .env("TMPDIR", root.join("tmp"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
 fn check(what: &str, output: &Output) {
     assert!(
         output.status.success(),
