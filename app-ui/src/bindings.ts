@@ -504,7 +504,7 @@ export type EditedView = {
 };
 
 /**  Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it. */
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "secrets_unavailable" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
 
 /**  How a file changed between the two sides of a diff. */
 export type FileChangeKind = "added" | "modified" | "deleted" | "renamed";
@@ -905,7 +905,10 @@ export type SecretStatus_Deserialize = {
 	set: boolean,
 	/**  The last four characters, so the user can tell keys apart. */
 	hint?: string | null,
-	/**  Where it is kept: `"database"` (the keychain store is not built yet). */
+	/**
+	 *  Where it is kept: `"keychain"` (the OS keychain), `"database"` (the 0600 database file,
+	 *  when no keychain answered at startup) or `"memory"` (tests).
+	 */
 	backend: string,
 };
 
@@ -914,7 +917,10 @@ export type SecretStatus_Serialize = {
 	set: boolean,
 	/**  The last four characters, so the user can tell keys apart. */
 	hint: string | null,
-	/**  Where it is kept: `"database"` (the keychain store is not built yet). */
+	/**
+	 *  Where it is kept: `"keychain"` (the OS keychain), `"database"` (the 0600 database file,
+	 *  when no keychain answered at startup) or `"memory"` (tests).
+	 */
 	backend: string,
 };
 
@@ -926,13 +932,15 @@ export type SessionKind = "workflow" | "refine" | "test";
 
 /**
  *  `save_settings`: absent fields stay as they are; `null` clears a clearable field.
- *  GitHub identity fields are written only by the sign-in flow and cannot be patched.
+ *  GitHub identity fields are written only by the sign-in flow and cannot be patched; they and
+ *  every other key not listed here are refused (`super::strict` names read-only ones).
  */
 export type SettingsPatch = SettingsPatch_Serialize | SettingsPatch_Deserialize;
 
 /**
  *  `save_settings`: absent fields stay as they are; `null` clears a clearable field.
- *  GitHub identity fields are written only by the sign-in flow and cannot be patched.
+ *  GitHub identity fields are written only by the sign-in flow and cannot be patched; they and
+ *  every other key not listed here are refused (`super::strict` names read-only ones).
  */
 export type SettingsPatch_Deserialize = {
 	/**
@@ -969,7 +977,8 @@ export type SettingsPatch_Deserialize = {
 
 /**
  *  `save_settings`: absent fields stay as they are; `null` clears a clearable field.
- *  GitHub identity fields are written only by the sign-in flow and cannot be patched.
+ *  GitHub identity fields are written only by the sign-in flow and cannot be patched; they and
+ *  every other key not listed here are refused (`super::strict` names read-only ones).
  */
 export type SettingsPatch_Serialize = {
 	/**
@@ -1110,10 +1119,16 @@ export type SkillLockInfo = {
 	mine: boolean,
 };
 
-/**  `update_skill_metadata`: a tri-state patch. */
+/**
+ *  `update_skill_metadata`: a tri-state patch. Unknown and read-only keys (`name`: use
+ *  `rename_skill`; `tags`: `update_skill_tags`) are refused.
+ */
 export type SkillMetadataPatch = SkillMetadataPatch_Serialize | SkillMetadataPatch_Deserialize;
 
-/**  `update_skill_metadata`: a tri-state patch. */
+/**
+ *  `update_skill_metadata`: a tri-state patch. Unknown and read-only keys (`name`: use
+ *  `rename_skill`; `tags`: `update_skill_tags`) are refused.
+ */
 export type SkillMetadataPatch_Deserialize = {
 	domain?: string | null,
 	skillType?: string | null,
@@ -1127,7 +1142,10 @@ export type SkillMetadataPatch_Deserialize = {
 	intake?: { [key in string]: Value } | null,
 };
 
-/**  `update_skill_metadata`: a tri-state patch. */
+/**
+ *  `update_skill_metadata`: a tri-state patch. Unknown and read-only keys (`name`: use
+ *  `rename_skill`; `tags`: `update_skill_tags`) are refused.
+ */
 export type SkillMetadataPatch_Serialize = {
 	domain: string | null,
 	skillType: string | null,

@@ -233,6 +233,11 @@ async fn orphans_wait_for_the_users_choice_and_each_action_does_only_what_it_say
     assert_eq!(err.code(), ErrorCode::InvalidInput, "nothing to restore: {err}");
     let after = workspace::resolve_orphan(b, "restorable", OrphanAction::RestoreArtifacts).await.unwrap();
     assert_eq!(std::fs::read_to_string(env.skills().join("restorable/context/decisions.json")).unwrap(), DECISIONS);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(env.skills().join("restorable/context/decisions.json")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644, "a restored file is an ordinary user file");
+    }
     assert!(after.orphans.iter().all(|o| o.skill_name != "restorable"));
 
     let after = workspace::resolve_orphan(b, "lost-out", OrphanAction::ResetToDetected).await.unwrap();

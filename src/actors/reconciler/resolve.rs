@@ -132,6 +132,13 @@ fn restore_missing(dir: &Path, snapshots: &[(String, String)]) -> Result<u32, Ap
             .tempfile_in(parent)
             .map_err(|e| AppError::io(parent, e))?;
         std::fs::write(temp.path(), content).map_err(|e| AppError::io(temp.path(), e))?;
+        // A restored artifact is a user file like any other: 0644, not the temp file's 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o644);
+            std::fs::set_permissions(temp.path(), mode).map_err(|e| AppError::io(temp.path(), e))?;
+        }
         match std::fs::hard_link(temp.path(), &target) {
             Ok(()) => written += 1,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
