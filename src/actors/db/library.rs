@@ -1,57 +1,54 @@
 //! The library list, kept in memory between writes.
 //!
 //! The UI lists the library on every page visit and after every change event, and a 10,000-skill
-//! library costs tens of milliseconds to read back from SQLite. So the [`DbActor`](super::DbActor)
-//! keeps the last full list, shared as an `Arc`, and reads it again only when the database
-//! changed: SQLite's `total_changes()` counts every row this connection wrote, and
-//! `PRAGMA data_version` moves when another connection (another app instance, the CLI) commits.
-//! Invalidation needs no bookkeeping per command, so no write path can forget it. Filters and
-//! sort orders are applied to the cached list in memory.
+//! library costs milliseconds to read back from SQLite. So the reader keeps the last full list,
+//! shared as an `Arc`, and reads it again only when the database changed: the reader never
+//! writes, so its `PRAGMA data_version` moves exactly when another connection (our writer,
+//! another app instance, the CLI) commits. Invalidation needs no bookkeeping per command, so no
+//! write path can forget it. Filters and sort orders are applied to the cached list in memory,
+//! on the reader's thread.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
 
-use super::DbState;
+use super::DbCtx;
 use super::skills::{load_library, sort_library};
-use crate::actors::ask::{Reply, answer};
 use crate::protocol::{AppError, SkillFilter, SkillSort, SkillSummary};
 
 /// The full library, most recently updated first, as of one database state.
-pub struct LibraryCache {
-    version: ChangeVersion,
+struct LibraryCache {
+    version: i64,
     skills: Arc<[SkillSummary]>,
 }
 
-/// Identifies a database state as seen from this connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ChangeVersion {
-    ours: u64,
-    others: i64,
-}
+/// Where the reader keeps the list; only the reader's thread locks it.
+#[derive(Default)]
+pub struct LibrarySlot(Mutex<Option<LibraryCache>>);
 
-fn change_version(conn: &Connection) -> Result<ChangeVersion, AppError> {
-    let others = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
-    Ok(ChangeVersion { ours: conn.total_changes(), others })
-}
-
-/// Answers a `list_skills` request from the cache, reloading it first when the database changed.
-pub(super) async fn list(state: &mut DbState, filter: SkillFilter, reply: Reply<Arc<[SkillSummary]>>) {
-    if !reply.is_closed() {
-        answer(reply, library(state).await.map(|all| select(all, &filter)));
+impl std::fmt::Debug for LibrarySlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LibrarySlot")
     }
 }
 
-async fn library(state: &mut DbState) -> Result<Arc<[SkillSummary]>, AppError> {
-    let version = state.query(|c, _| change_version(c))?;
-    if let Some(cache) = &state.library
+/// `list_skills` on the reader: from the cache, reloading it first when the database changed.
+pub(super) fn list(conn: &mut Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Arc<[SkillSummary]>, AppError> {
+    Ok(select(library(conn, ctx)?, filter))
+}
+
+fn library(conn: &mut Connection, ctx: &DbCtx) -> Result<Arc<[SkillSummary]>, AppError> {
+    let version: i64 = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+    let mut slot = ctx.library.0.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(cache) = slot.as_ref()
         && cache.version == version
     {
         return Ok(Arc::clone(&cache.skills));
     }
-    // Read after `version`: a commit by another instance in between only causes one more reload.
-    let skills: Arc<[SkillSummary]> = state.scan(load_library).await?.into();
-    state.library = Some(LibraryCache { version, skills: Arc::clone(&skills) });
+    // Read after `version`: a commit in between only causes one more reload.
+    *slot = None;
+    let skills: Arc<[SkillSummary]> = load_library(conn, ctx)?.into();
+    *slot = Some(LibraryCache { version, skills: Arc::clone(&skills) });
     Ok(skills)
 }
 
