@@ -11,6 +11,7 @@
 mod agents;
 mod cli;
 mod crash;
+mod db_runtime;
 mod files;
 mod full_disk;
 mod git;

@@ -41,6 +41,8 @@ pub struct DbCtx {
     pub instance: InstanceInfo,
     /// The reader's library list (`library.rs`).
     library: library::LibrarySlot,
+    /// For work the connections' threads hand off (freeing a replaced library list).
+    runtime: tokio::runtime::Handle,
 }
 
 /// Everything the database can be asked. One variant per query; each carries its reply port.
@@ -210,7 +212,13 @@ impl Actor for DbActor {
 
     async fn pre_start(&self, _me: ActorRef<DbMsg>, args: DbArgs) -> Result<DbState, ActorProcessingErr> {
         let DbArgs { path, backup_dir, instance, now } = args;
-        Ok(DbState::open(path, backup_dir, DbCtx { instance, library: Default::default() }, now).await?)
+        Ok(DbState::open(
+            path,
+            backup_dir,
+            DbCtx { instance, library: Default::default(), runtime: tokio::runtime::Handle::current() },
+            now,
+        )
+        .await?)
     }
 
     async fn post_stop(&self, _me: ActorRef<DbMsg>, state: &mut DbState) -> Result<(), ActorProcessingErr> {
