@@ -14,7 +14,10 @@
 //! is never queued behind a write waiting for the lock, and a round trip costs one hop to the
 //! thread and one back to the caller (no third hop through the actor).
 //! A caller that awaited a write's reply sees it in every later read: the reply is sent after
-//! the commit, and a read transaction sees every commit made before it began.
+//! the commit, and a read transaction sees every commit made before it began. A read does not
+//! wait for writes other tasks have queued and not seen answered (that would queue it behind a
+//! write waiting for another instance's lock); such a task (the run recorder) is asynchronous
+//! to the reader anyway.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -132,9 +132,8 @@ fn load(conn: &mut Connection, ctx: &DbCtx) -> Result<Vec<SkillSummary>, AppErro
     }
     attach_tags(&tx, &mut skills)?;
     tx.commit()?;
-    // Ids grow with creation, and most skills are updated less often than they are created, so
-    // newest-first is close to descending id order: reversed, the list is nearly sorted, which
-    // the stable sort finishes in about one pass.
+    // Ids grow with creation and most skills change less often than new ones appear, so
+    // newest-first is usually close to descending id order, which the adaptive sort exploits.
     let mut skills: Vec<SkillSummary> = skills.into_iter().rev().map(|(_, skill)| skill).collect();
     sort_library(&mut skills, SkillSort::RecentlyUpdated);
     Ok(skills)
