@@ -59,7 +59,7 @@ async fn reads_lock_checks_and_workers_never_wait_for_a_held_write_lock() {
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
 
-    let mut worst = Duration::ZERO;
+    let (mut worst, mut answered) = (Duration::ZERO, Vec::new());
     while held_at.elapsed() < HOLD - Duration::from_millis(300) {
         let t = Instant::now();
         assert_eq!(skills::list_skills(backend, None).await.unwrap().len(), 2);
@@ -67,11 +67,14 @@ async fn reads_lock_checks_and_workers_never_wait_for_a_held_write_lock() {
         assert_eq!(locks::check_lock(backend, "held-b").await.unwrap().state, LockState::Free);
         assert!(locks::get_locked_skills(backend).await.unwrap().is_empty());
         worst = worst.max(t.elapsed());
+        answered.push(Instant::now());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(worst < SLOW, "reads took up to {worst:?} while another connection held the write lock");
 
     let committed = tokio::task::spawn_blocking(move || holder.join().unwrap()).await.unwrap();
+    let while_held = answered.iter().filter(|at| **at < committed).count();
+    assert!(while_held >= 10, "only {while_held} rounds of reads were answered while the lock was held");
     let written = writer.await.unwrap();
     assert!(written >= committed, "the write cannot complete before the holder commits");
     assert!(
