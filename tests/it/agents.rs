@@ -217,6 +217,20 @@ fn outcome(event: &AppEvent) -> RunOutcome {
     }
 }
 
+/// The latest `limit` run rows once `done` holds for them. Rows reach the database through the
+/// run recorder, after the agent's events, and a read does not wait for writes other tasks
+/// have queued, so a test polls for them.
+async fn recorded_runs(backend: &Backend, limit: u32, done: impl Fn(&[AgentRunRecord]) -> bool) -> Vec<AgentRunRecord> {
+    for _ in 0..200 {
+        let runs = backend.db().recent_runs(limit).await.unwrap();
+        if done(&runs) {
+            return runs;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    backend.db().recent_runs(limit).await.unwrap()
+}
+
 async fn wait_until_idle(backend: &Backend) {
     for _ in 0..200 {
         if backend.sidecars().list_active().await.unwrap().is_empty() {
@@ -281,7 +295,7 @@ async fn two_agents_run_side_by_side_and_both_complete() {
     .await
     .expect("both runs ended in time");
     wait_until_idle(&h.backend).await;
-    let runs = h.backend.db().recent_runs(10).await.unwrap();
+    let runs = recorded_runs(&h.backend, 10, |runs| runs.iter().all(|r| r.status != "running")).await;
     assert_eq!(runs.iter().filter(|r| r.status == "success").count(), 2, "{runs:?}");
     h.backend.shutdown().await.unwrap();
 }
@@ -334,7 +348,7 @@ async fn killing_a_sidecar_mid_run_fails_the_run_and_the_next_run_works() {
     }
     wait_until_idle(&h.backend).await;
     assert!(h.backend.sidecars().is_alive());
-    let runs = h.backend.db().recent_runs(5).await.unwrap();
+    let runs = recorded_runs(&h.backend, 5, |runs| runs.first().is_some_and(|r| r.status != "running")).await;
     assert_eq!(runs[0].status, "failed");
     assert_eq!(runs[0].error_category.as_deref(), Some("sidecar_crashed"));
 

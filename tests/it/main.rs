@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod crash_repair;
 mod delete_keeps;
+mod db_runtime;
 mod files;
 mod files_security;
 mod full_disk;

@@ -1,126 +1,195 @@
-//! The connection the [`DbActor`](super::DbActor) owns, and the two ways a query runs on it.
+//! The two connections the [`DbActor`](super::DbActor) owns, and how a query reaches one.
 //!
-//! Point queries (a handful of index lookups: locks, settings, one skill, one run) run right on
-//! the actor's task. They take microseconds, and a hop to another thread costs far more: on the
-//! small VMs this app is measured on, waking a parked thread and being woken back costs
-//! 50–100 µs, against under 1 µs for an ask that stays on one tokio worker. Scans (the library,
-//! usage reports, reconciliation, integrity checks) take milliseconds, so they move the
-//! connection to the blocking pool and back; the actor awaits them, so queries stay serialised
-//! either way and every reply sees every earlier write. A point write that meets another
-//! instance's write transaction waits for it on the worker (at most `BUSY_TIMEOUT`); other
-//! instances hold the write lock for milliseconds, so this is rare and short.
+//! Every SQLite call runs on a connection's own thread (`tokio_rusqlite`), never on a tokio
+//! worker: a write that meets another instance's transaction waits there for up to
+//! `BUSY_TIMEOUT`, and the WAL checkpoints a commit triggers fsync there.
+//! - The **writer** (read-write) takes every write, in mailbox order, so writes stay serialised
+//!   and each reply is sent after its commit.
+//! - The **reader** (read-only) takes lists, scans and point reads. In WAL mode it never waits
+//!   for a writer, ours or another instance's, so a held write lock or a slow write delays no
+//!   read, and a usage report delays no lock acquire.
+//!
+//! The actor never awaits a query: it hands the closure to the connection's thread, and that
+//! thread answers the caller's reply port directly. So a handler returns in microseconds, a read
+//! is never queued behind a write waiting for the lock, and a round trip costs one hop to the
+//! thread and one back to the caller (no third hop through the actor).
+//! A caller that awaited a write's reply sees it in every later read: the reply is sent after
+//! the commit, and a read transaction sees every commit made before it began. A read does not
+//! wait for writes other tasks have queued and not seen answered (that would queue it behind a
+//! write waiting for another instance's lock); such a task (the run recorder) is asynchronous
+//! to the reader anyway.
 
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
-use super::library::LibraryCache;
 use super::{DbCtx, migrate};
 use crate::actors::ask::{Reply, answer};
-use crate::protocol::{ActorKind, AppError};
+use crate::protocol::AppError;
 
 /// How long a write waits for another instance's transaction before reporting `busy`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub struct DbState {
-    /// `None` only while a scan has the connection on the blocking pool, or after a scan
-    /// panicked and the file could not be reopened.
-    conn: Option<Connection>,
-    ctx: Arc<DbCtx>,
-    path: PathBuf,
-    /// The library list as of the last read (`library.rs`).
-    pub library: Option<LibraryCache>,
+/// How often a waiting write tries again. SQLite's own busy timeout backs off to 100 ms between
+/// tries, so a write could start up to 100 ms after the other instance committed; this waits
+/// on the writer's own thread, so polling costs no worker anything.
+const BUSY_POLL: Duration = Duration::from_millis(5);
+
+thread_local! {
+    /// When the current busy wait on this thread began.
+    static BUSY_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
+/// The writer's busy handler: try again every `BUSY_POLL` until `BUSY_TIMEOUT` has passed.
+fn busy_wait(attempt: i32) -> bool {
+    let now = Instant::now();
+    let since = BUSY_SINCE.with(|since| {
+        if attempt == 0 || since.get().is_none() {
+            since.set(Some(now));
+        }
+        since.get().unwrap_or(now)
+    });
+    if now.duration_since(since) >= BUSY_TIMEOUT {
+        return false;
+    }
+    std::thread::sleep(BUSY_POLL);
+    true
+}
+
+pub struct DbState {
+    writer: tokio_rusqlite::Connection,
+    reader: tokio_rusqlite::Connection,
+    ctx: Arc<DbCtx>,
+}
+
+/// A query over one connection, run on that connection's thread.
+pub trait Query<T>: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static {}
+impl<T, F: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static> Query<T> for F {}
+
 impl DbState {
-    /// Opens and migrates the database off the async workers.
+    /// Opens and migrates the database, then opens the reader, all off the async workers.
     pub async fn open(
         path: PathBuf,
         backup_dir: Option<PathBuf>,
         ctx: DbCtx,
         now: String,
     ) -> Result<DbState, AppError> {
-        let file = path.clone();
-        let conn = tokio::task::spawn_blocking(move || open(&file, backup_dir.as_deref(), &now))
-            .await
-            .map_err(|e| AppError::Internal(format!("database open task: {e}")))??;
-        Ok(DbState { conn: Some(conn), ctx: Arc::new(ctx), path, library: None })
+        let (writer, reader) = tokio::task::spawn_blocking(move || {
+            let writer = open(&path, backup_dir.as_deref(), &now)?;
+            let reader = open_reader(&path)?;
+            Ok::<_, AppError>((writer, reader))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("database open task: {e}")))??;
+        Ok(DbState { writer: writer.into(), reader: reader.into(), ctx: Arc::new(ctx) })
     }
 
-    /// Closes the connection, so the WAL is checkpointed and its files removed.
-    pub fn close(&mut self) {
-        if let Some(conn) = self.conn.take()
-            && let Err((_, err)) = conn.close()
-        {
-            tracing::warn!(%err, "closing the database failed");
+    /// Closes both connections, so the WAL is checkpointed and its files removed.
+    pub async fn close(&self) {
+        for conn in [&self.reader, &self.writer] {
+            if let Err(err) = conn.clone().close().await {
+                tracing::warn!(%err, "closing the database failed");
+            }
         }
     }
 
-    /// Runs a point query on the actor's task.
-    pub fn query<T>(
-        &mut self,
-        query: impl FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        match self.conn.as_mut() {
-            Some(conn) => query(conn, &self.ctx),
-            None => Err(AppError::Unavailable { actor: ActorKind::Db }),
-        }
+    /// The writer, for queries that may write.
+    pub fn writer(&self) -> Conn {
+        Conn { conn: self.writer.clone(), ctx: Arc::clone(&self.ctx) }
     }
 
-    /// Runs a scan on the blocking pool with the connection moved there, then takes it back.
-    pub async fn scan<T, F>(&mut self, query: F) -> Result<T, AppError>
-    where
+    /// The read-only connection.
+    pub fn reader(&self) -> Conn {
+        Conn { conn: self.reader.clone(), ctx: Arc::clone(&self.ctx) }
+    }
+
+    /// Runs `read` on the reader and answers from there, unless it asks for a write: then
+    /// `write` runs on the writer with what `read` passed on, and answers. For checks that
+    /// usually only read (a lock whose holder turns out dead must be deleted).
+    pub fn read_then_write<T, P>(
+        &self,
+        reply: Reply<T>,
+        read: impl Query<Then<T, P>>,
+        write: impl FnOnce(&mut Connection, &DbCtx, P) -> Result<T, AppError> + Send + 'static,
+    ) where
         T: Send + 'static,
-        F: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static,
+        P: Send + 'static,
     {
-        let Some(mut conn) = self.conn.take() else {
-            return Err(AppError::Unavailable { actor: ActorKind::Db });
-        };
-        let ctx = Arc::clone(&self.ctx);
-        let task = tokio::task::spawn_blocking(move || {
-            let result = query(&mut conn, &ctx);
-            (conn, result)
+        if reply.is_closed() {
+            return;
+        }
+        let writer = self.writer();
+        self.reader().submit(move |c, ctx| {
+            if reply.is_closed() {
+                return;
+            }
+            match guarded(c, ctx, read) {
+                Ok(Then::Done(value)) => answer(reply, Ok(value)),
+                Ok(Then::Write(passed)) => writer.answer(reply, move |c, ctx| write(c, ctx, passed)),
+                Err(err) => answer(reply, Err(err)),
+            }
         });
-        match task.await {
-            Ok((conn, result)) => {
-                self.conn = Some(conn);
-                result
+    }
+}
+
+/// What a read in [`DbState::read_then_write`] decided.
+pub enum Then<T, P> {
+    Done(T),
+    Write(P),
+}
+
+/// One of the two connections, with the context its queries need.
+#[derive(Clone)]
+pub struct Conn {
+    conn: tokio_rusqlite::Connection,
+    ctx: Arc<DbCtx>,
+}
+
+impl Conn {
+    /// Runs `query` on the connection's thread and answers `reply` from there. A caller that
+    /// already gave up (timeout) is skipped, so a backlog drains quickly.
+    pub fn answer<T: Send + 'static>(self, reply: Reply<T>, query: impl Query<T>) {
+        if reply.is_closed() {
+            return;
+        }
+        self.submit(move |c, ctx| {
+            if !reply.is_closed() {
+                answer(reply, guarded(c, ctx, query));
             }
-            Err(err) => {
-                // The connection went down with the task; SQLite rolled back whatever it had begun.
-                tracing::error!(%err, "a database scan panicked; reopening the database");
-                self.conn = configure(&self.path).inspect_err(|e| tracing::error!(%e, "reopen failed")).ok();
-                // A new connection counts its changes from zero: the cache's version means nothing.
-                self.library = None;
-                Err(AppError::Internal("a database query failed unexpectedly".into()))
-            }
+        });
+    }
+
+    /// Queues `job` on the connection's thread, now: jobs run in the order they were submitted,
+    /// which is the order of the actor's mailbox. `tokio_rusqlite` sends a job when its future
+    /// is first polled and then only waits for the job's own result, which we do not need (the
+    /// reply travels inside `job`), so the future is polled once here and dropped. If the
+    /// thread is gone, the job and its reply are dropped and the caller gets `unavailable`.
+    fn submit(self, job: impl FnOnce(&mut Connection, &DbCtx) + Send + 'static) {
+        let ctx = self.ctx;
+        let mut call = Box::pin(self.conn.call_raw(move |c| job(c, &ctx)));
+        let mut cx = Context::from_waker(Waker::noop());
+        if let Poll::Ready(Err(_)) = call.as_mut().poll(&mut cx) {
+            tracing::error!("{}", gone());
         }
     }
 }
 
-/// Answers `reply` with a point query. A caller that already gave up (timeout) is skipped, so a
-/// backlog drains quickly.
-pub fn run<T>(
-    state: &mut DbState,
-    reply: Reply<T>,
-    query: impl FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError>,
-) {
-    if !reply.is_closed() {
-        answer(reply, state.query(query));
-    }
+fn gone() -> AppError {
+    AppError::Internal("the database connection is closed".into())
 }
 
-/// Answers `reply` with a scan, unless the caller already gave up.
-pub async fn scan<T, F>(state: &mut DbState, reply: Reply<T>, query: F)
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection, &DbCtx) -> Result<T, AppError> + Send + 'static,
-{
-    if !reply.is_closed() {
-        answer(reply, state.scan(query).await);
-    }
+/// Runs a query, turning a panic into an error. The connection outlives the panic: a
+/// transaction the query had begun is rolled back as it unwinds.
+fn guarded<T>(conn: &mut Connection, ctx: &DbCtx, query: impl Query<T>) -> Result<T, AppError> {
+    catch_unwind(AssertUnwindSafe(|| query(conn, ctx))).unwrap_or_else(|_| {
+        tracing::error!("a database query panicked");
+        Err(AppError::Internal("a database query failed unexpectedly".into()))
+    })
 }
 
 /// Opens the file (0600, created if missing), checks it read-only, sets the pragmas and
@@ -140,7 +209,7 @@ fn open(path: &Path, backup_dir: Option<&Path>, now: &str) -> Result<Connection,
 /// Opens an existing file with the app's pragmas; refuses a database from a newer version.
 fn configure(path: &Path) -> Result<Connection, AppError> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_handler(Some(busy_wait))?;
     migrate::refuse_newer(&conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -155,6 +224,19 @@ fn configure(path: &Path) -> Result<Connection, AppError> {
     if fk != 1 {
         return Err(AppError::Database("foreign keys could not be enabled".into()));
     }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// Opens the read-only connection on a database the writer has opened and migrated.
+/// Every write by another connection (our writer too) empties its page cache, so the pages
+/// are mapped rather than copied in: a list right after a write reads them in place.
+fn open_reader(path: &Path) -> Result<Connection, AppError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Readers wait only while another connection recovers the WAL index, which is rare and short.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }

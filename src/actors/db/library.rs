@@ -1,58 +1,163 @@
 //! The library list, kept in memory between writes.
 //!
 //! The UI lists the library on every page visit and after every change event, and a 10,000-skill
-//! library costs tens of milliseconds to read back from SQLite. So the [`DbActor`](super::DbActor)
-//! keeps the last full list, shared as an `Arc`, and reads it again only when the database
-//! changed: SQLite's `total_changes()` counts every row this connection wrote, and
-//! `PRAGMA data_version` moves when another connection (another app instance, the CLI) commits.
-//! Invalidation needs no bookkeeping per command, so no write path can forget it. Filters and
-//! sort orders are applied to the cached list in memory.
+//! library costs milliseconds to read back from SQLite. So the reader keeps the last full list,
+//! shared as an `Arc`, and reads it again only when the database changed: the reader never
+//! writes, so its `PRAGMA data_version` moves exactly when another connection (our writer,
+//! another app instance, the CLI) commits. Invalidation needs no bookkeeping per command, so no
+//! write path can forget it. Filters and sort orders are applied to the cached list in memory,
+//! on the reader's thread.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
 
-use super::DbState;
-use super::skills::{load_library, sort_library};
-use crate::actors::ask::{Reply, answer};
-use crate::protocol::{AppError, SkillFilter, SkillSort, SkillSummary};
+use super::DbCtx;
+use super::skills::sort_library;
+use crate::protocol::{
+    AppError, LockHolder, LockState, LockStatus, MarketplaceInfo, SkillFilter, SkillSort, SkillSource, SkillSummary,
+    WorkflowProgress, WorkflowStatus,
+};
 
 /// The full library, most recently updated first, as of one database state.
-pub struct LibraryCache {
-    version: ChangeVersion,
+struct LibraryCache {
+    version: i64,
     skills: Arc<[SkillSummary]>,
 }
 
-/// Identifies a database state as seen from this connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ChangeVersion {
-    ours: u64,
-    others: i64,
-}
+/// Where the reader keeps the list; only the reader's thread locks it.
+#[derive(Default)]
+pub struct LibrarySlot(Mutex<Option<LibraryCache>>);
 
-fn change_version(conn: &Connection) -> Result<ChangeVersion, AppError> {
-    let others = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
-    Ok(ChangeVersion { ours: conn.total_changes(), others })
-}
-
-/// Answers a `list_skills` request from the cache, reloading it first when the database changed.
-pub(super) async fn list(state: &mut DbState, filter: SkillFilter, reply: Reply<Arc<[SkillSummary]>>) {
-    if !reply.is_closed() {
-        answer(reply, library(state).await.map(|all| select(all, &filter)));
+impl std::fmt::Debug for LibrarySlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LibrarySlot")
     }
 }
 
-async fn library(state: &mut DbState) -> Result<Arc<[SkillSummary]>, AppError> {
-    let version = state.query(|c, _| change_version(c))?;
-    if let Some(cache) = &state.library
+/// `list_skills` on the reader: from the cache, reloading it first when the database changed.
+pub(super) fn list(conn: &mut Connection, ctx: &DbCtx, filter: &SkillFilter) -> Result<Arc<[SkillSummary]>, AppError> {
+    Ok(select(library(conn, ctx)?, filter))
+}
+
+fn library(conn: &mut Connection, ctx: &DbCtx) -> Result<Arc<[SkillSummary]>, AppError> {
+    let version: i64 = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+    let mut slot = ctx.library.0.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(cache) = slot.as_ref()
         && cache.version == version
     {
         return Ok(Arc::clone(&cache.skills));
     }
-    // Read after `version`: a commit by another instance in between only causes one more reload.
-    let skills: Arc<[SkillSummary]> = state.scan(load_library).await?.into();
-    state.library = Some(LibraryCache { version, skills: Arc::clone(&skills) });
+    // Read after `version`: a commit in between only causes one more reload.
+    let skills: Arc<[SkillSummary]> = load(conn, ctx)?.into();
+    let old = slot.replace(LibraryCache { version, skills: Arc::clone(&skills) });
+    // Freeing a 10,000-skill list is some 100,000 frees: not on the caller's time.
+    if let Some(old) = old {
+        ctx.runtime.spawn_blocking(move || drop(old));
+    }
     Ok(skills)
+}
+
+/// Every skill, most recently updated first (ties by name). One flat scan per table, merged
+/// here by skill id: each table is read in its own key order, with no index lookup per skill,
+/// which is several times cheaper than SQLite joining them row by row.
+fn load(conn: &mut Connection, ctx: &DbCtx) -> Result<Vec<SkillSummary>, AppError> {
+    let tx = conn.transaction()?;
+    let mut skills: Vec<(i64, SkillSummary)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, name, skill_source, domain, skill_type, description, created_at, updated_at FROM skills",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let source =
+                SkillSource::parse(row.get_ref(2)?.as_str().unwrap_or_default()).unwrap_or(SkillSource::Imported);
+            skills.push((
+                row.get(0)?,
+                SkillSummary {
+                    name: row.get(1)?,
+                    source,
+                    domain: row.get(3)?,
+                    skill_type: row.get(4)?,
+                    description: row.get(5)?,
+                    tags: Vec::new(),
+                    workflow: None,
+                    marketplace: None,
+                    lock: LockStatus { state: LockState::Free, holder: None },
+                    created_at: row.get(6)?,
+                    updated_at: row.get(7)?,
+                },
+            ));
+        }
+    }
+    // `skills` is in id order (a rowid scan), so each child row finds its skill by binary search.
+    let find = |skills: &[(i64, SkillSummary)], id: i64| -> Option<usize> {
+        skills.binary_search_by_key(&id, |(skill_id, _)| *skill_id).ok()
+    };
+    {
+        let mut stmt = tx.prepare_cached("SELECT skill_id, current_step, status FROM workflow_runs")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Some(at) = find(&skills, row.get(0)?) {
+                let step: i64 = row.get(1)?;
+                skills[at].1.workflow = Some(WorkflowProgress {
+                    current_step: u8::try_from(step).unwrap_or(0),
+                    status: WorkflowStatus::parse(row.get_ref(2)?.as_str().unwrap_or_default())
+                        .unwrap_or(WorkflowStatus::Pending),
+                });
+            }
+        }
+    }
+    {
+        let mut stmt = tx.prepare_cached("SELECT skill_id, is_active, source_repo FROM imported_skills")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Some(at) = find(&skills, row.get(0)?) {
+                skills[at].1.marketplace = Some(MarketplaceInfo { is_active: row.get(1)?, source_repo: row.get(2)? });
+            }
+        }
+    }
+    {
+        let mut stmt = tx.prepare_cached("SELECT skill_id, instance_id, pid, purpose, acquired_at FROM skill_locks")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Some(at) = find(&skills, row.get(0)?) {
+                let instance_id: String = row.get(1)?;
+                let state = if instance_id == ctx.instance.instance_id { LockState::Mine } else { LockState::Other };
+                let holder =
+                    LockHolder { instance_id, pid: row.get(2)?, purpose: row.get(3)?, acquired_at: row.get(4)? };
+                skills[at].1.lock = LockStatus { state, holder: Some(holder) };
+            }
+        }
+    }
+    attach_tags(&tx, &mut skills)?;
+    tx.commit()?;
+    // Ids grow with creation and most skills change less often than new ones appear, so
+    // newest-first is usually close to descending id order, which the adaptive sort exploits.
+    let mut skills: Vec<SkillSummary> = skills.into_iter().rev().map(|(_, skill)| skill).collect();
+    sort_library(&mut skills, SkillSort::RecentlyUpdated);
+    Ok(skills)
+}
+
+/// Fills in the tags of `skills`, which must be in ascending id order. The tags come in
+/// primary-key order (skill id, tag), so one merged pass does it.
+fn attach_tags(conn: &Connection, skills: &mut [(i64, SkillSummary)]) -> Result<(), AppError> {
+    if skills.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
+    let mut rows = stmt.query([])?;
+    let mut next = skills.iter_mut().peekable();
+    while let Some(row) = rows.next()? {
+        let skill_id: i64 = row.get(0)?;
+        while next.next_if(|(id, _)| *id < skill_id).is_some() {}
+        match next.peek_mut() {
+            Some((id, skill)) if *id == skill_id => skill.tags.push(row.get(1)?),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(())
 }
 
 /// The skills `filter` keeps, in its order. The unfiltered default view is the cached list itself.

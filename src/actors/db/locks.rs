@@ -1,14 +1,28 @@
 //! Skill locks across app instances (backend.md §5.3). Every operation that finds a lock first
 //! asks whether its holder is still alive and reclaims it if not, so a crashed instance never
 //! blocks a skill for long.
+//!
+//! A liveness probe reads the process table, so it never runs inside a transaction: a lock
+//! *check* reads the row on the reader (no write lock), probes, and only for a dead holder
+//! goes to the writer to delete the row if it is still the one that was probed
+//! (compare-and-delete). Acquire and release decide inside `BEGIN IMMEDIATE` when no probe is
+//! needed (no row, or our own), which is the common case; otherwise they end the transaction,
+//! probe, and compare-and-delete.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::DbCtx;
+use super::conn::Then;
 use super::skills::id_of;
+use super::{DbCtx, DbState};
+use crate::actors::ask::Reply;
 use crate::protocol::{AppError, LockHolder, LockPurpose, LockState, LockStatus, SkillLockInfo};
 
+/// How often acquire and release start over when the row changed under a probe.
+const ATTEMPTS: usize = 3;
+
+#[derive(Debug, Clone)]
 struct HeldLock {
+    skill_id: i64,
     instance_id: String,
     pid: u32,
     pid_start_time: Option<i64>,
@@ -25,40 +39,61 @@ impl HeldLock {
             acquired_at: self.acquired_at,
         }
     }
+
+    fn is_mine(&self, ctx: &DbCtx) -> bool {
+        self.instance_id == ctx.instance.instance_id
+    }
+
+    /// Reads the process table: call outside any transaction.
+    fn is_alive(&self, ctx: &DbCtx) -> bool {
+        ctx.instance.is_alive(&self.instance_id, self.pid, self.pid_start_time)
+    }
+
+    fn status(self, ctx: &DbCtx) -> LockStatus {
+        let state = if self.is_mine(ctx) { LockState::Mine } else { LockState::Other };
+        LockStatus { state, holder: Some(self.holder()) }
+    }
+}
+
+const FREE: LockStatus = LockStatus { state: LockState::Free, holder: None };
+
+const LOCK_COLUMNS: &str = "skill_id, instance_id, pid, pid_start_time, purpose, acquired_at";
+
+fn lock_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HeldLock> {
+    Ok(HeldLock {
+        skill_id: r.get(0)?,
+        instance_id: r.get(1)?,
+        pid: r.get(2)?,
+        pid_start_time: r.get(3)?,
+        purpose: r.get(4)?,
+        acquired_at: r.get(5)?,
+    })
 }
 
 fn held(conn: &Connection, skill_id: i64) -> Result<Option<HeldLock>, AppError> {
     let lock = conn
-        .prepare_cached(
-            "SELECT instance_id, pid, pid_start_time, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1",
-        )?
-        .query_row([skill_id], |r| {
-            Ok(HeldLock {
-                instance_id: r.get(0)?,
-                pid: r.get(1)?,
-                pid_start_time: r.get(2)?,
-                purpose: r.get(3)?,
-                acquired_at: r.get(4)?,
-            })
-        })
+        .prepare_cached(&format!("SELECT {LOCK_COLUMNS} FROM skill_locks WHERE skill_id = ?1"))?
+        .query_row([skill_id], lock_from_row)
         .optional()?;
     Ok(lock)
 }
 
-fn delete_lock(conn: &Connection, skill_id: i64) -> Result<(), AppError> {
-    conn.prepare_cached("DELETE FROM skill_locks WHERE skill_id = ?1")?.execute([skill_id])?;
-    Ok(())
+/// Deletes the lock only if it is still the one that was probed; returns whether it did.
+fn compare_and_delete(conn: &Connection, lock: &HeldLock) -> Result<bool, AppError> {
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM skill_locks WHERE skill_id = ?1 AND instance_id = ?2 AND pid = ?3 AND acquired_at = ?4",
+        )?
+        .execute(params![lock.skill_id, lock.instance_id, lock.pid, lock.acquired_at])?;
+    Ok(deleted == 1)
 }
 
-/// Returns the live holder, deleting the row first when its holder is dead.
-fn live_holder(conn: &Connection, ctx: &DbCtx, skill_id: i64, skill: &str) -> Result<Option<HeldLock>, AppError> {
-    let Some(lock) = held(conn, skill_id)? else { return Ok(None) };
-    if ctx.instance.is_alive(&lock.instance_id, lock.pid, lock.pid_start_time) {
-        return Ok(Some(lock));
+fn reclaim(conn: &Connection, lock: &HeldLock, skill: &str) -> Result<bool, AppError> {
+    let reclaimed = compare_and_delete(conn, lock)?;
+    if reclaimed {
+        tracing::info!(skill, pid = lock.pid, instance = %lock.instance_id, "reclaimed the lock of a dead instance");
     }
-    delete_lock(conn, skill_id)?;
-    tracing::info!(skill, pid = lock.pid, instance = %lock.instance_id, "reclaimed the lock of a dead instance");
-    Ok(None)
+    Ok(reclaimed)
 }
 
 /// Takes the lock, or refreshes its purpose when we hold it already.
@@ -69,113 +104,150 @@ pub fn acquire(
     purpose: LockPurpose,
     now: &str,
 ) -> Result<SkillLockInfo, AppError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let skill_id = id_of(&tx, skill)?;
-    let acquired_at = match live_holder(&tx, ctx, skill_id, skill)? {
-        Some(lock) if lock.instance_id != ctx.instance.instance_id => {
-            return Err(AppError::SkillLocked { skill: skill.to_string(), holder: lock.holder() });
-        }
-        Some(lock) => {
-            tx.prepare_cached("UPDATE skill_locks SET purpose = ?1 WHERE skill_id = ?2")?
-                .execute(params![purpose.as_str(), skill_id])?;
-            lock.acquired_at
-        }
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                skill_id,
-                ctx.instance.instance_id,
-                ctx.instance.pid,
-                ctx.instance.pid_start_time,
-                purpose.as_str(),
-                now
-            ])?;
-            now.to_string()
-        }
-    };
-    tx.commit()?;
-    Ok(SkillLockInfo {
-        skill_name: skill.to_string(),
-        instance_id: ctx.instance.instance_id.clone(),
-        pid: ctx.instance.pid,
-        purpose: purpose.as_str().to_string(),
-        acquired_at,
-        mine: true,
-    })
+    for _ in 0..ATTEMPTS {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let skill_id = id_of(&tx, skill)?;
+        let acquired_at = match held(&tx, skill_id)? {
+            Some(lock) if !lock.is_mine(ctx) => {
+                drop(tx);
+                if lock.is_alive(ctx) {
+                    return Err(AppError::SkillLocked { skill: skill.to_string(), holder: lock.holder() });
+                }
+                // Dead: delete it if it is still there, then take the lock in a new transaction.
+                reclaim(conn, &lock, skill)?;
+                continue;
+            }
+            Some(lock) => {
+                tx.prepare_cached("UPDATE skill_locks SET purpose = ?1 WHERE skill_id = ?2")?
+                    .execute(params![purpose.as_str(), skill_id])?;
+                tx.commit()?;
+                lock.acquired_at
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    skill_id,
+                    ctx.instance.instance_id,
+                    ctx.instance.pid,
+                    ctx.instance.pid_start_time,
+                    purpose.as_str(),
+                    now
+                ])?;
+                tx.commit()?;
+                now.to_string()
+            }
+        };
+        return Ok(SkillLockInfo {
+            skill_name: skill.to_string(),
+            instance_id: ctx.instance.instance_id.clone(),
+            pid: ctx.instance.pid,
+            purpose: purpose.as_str().to_string(),
+            acquired_at,
+            mine: true,
+        });
+    }
+    Err(contended(skill))
+}
+
+fn contended(skill: &str) -> AppError {
+    tracing::warn!(skill, "the lock kept changing while it was probed");
+    AppError::Busy { reason: "database_busy" }
 }
 
 /// Releases our lock. Another live holder's lock is released only with `force`, an explicit user
 /// decision that is logged.
 pub fn release(conn: &mut Connection, ctx: &DbCtx, skill: &str, force: bool) -> Result<(), AppError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let skill_id = id_of(&tx, skill)?;
-    if let Some(lock) = live_holder(&tx, ctx, skill_id, skill)? {
-        if lock.instance_id != ctx.instance.instance_id {
+    for _ in 0..ATTEMPTS {
+        let skill_id = id_of(conn, skill)?;
+        let Some(lock) = held(conn, skill_id)? else { return Ok(()) };
+        if lock.is_mine(ctx) {
+            // Ours cannot change under us: only its holder or a force release touches it.
+            compare_and_delete(conn, &lock)?;
+            return Ok(());
+        }
+        if lock.is_alive(ctx) {
             if !force {
                 return Err(AppError::SkillLocked { skill: skill.to_string(), holder: lock.holder() });
             }
-            tracing::warn!(skill, pid = lock.pid, "force-released the lock of another live instance");
+            if compare_and_delete(conn, &lock)? {
+                tracing::warn!(skill, pid = lock.pid, "force-released the lock of another live instance");
+                return Ok(());
+            }
+        } else if reclaim(conn, &lock, skill)? {
+            return Ok(());
         }
-        delete_lock(&tx, skill_id)?;
     }
-    tx.commit()?;
-    Ok(())
+    Err(contended(skill))
 }
 
-/// The lock state of one skill, after reclaiming a dead holder.
-pub fn check(conn: &mut Connection, ctx: &DbCtx, skill: &str) -> Result<LockStatus, AppError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let skill_id = id_of(&tx, skill)?;
-    let status = match live_holder(&tx, ctx, skill_id, skill)? {
-        None => LockStatus { state: LockState::Free, holder: None },
-        Some(lock) => LockStatus {
-            state: if lock.instance_id == ctx.instance.instance_id { LockState::Mine } else { LockState::Other },
-            holder: Some(lock.holder()),
-        },
+/// `check_lock`: the row read and its holder probed on the reader; a dead holder's row deleted
+/// on the writer, if it is still the same row, before the answer.
+pub(super) fn check(state: &DbState, skill: String, reply: Reply<LockStatus>) {
+    let name = skill.clone();
+    let read = move |c: &mut Connection, ctx: &DbCtx| {
+        let skill_id = id_of(c, &skill)?;
+        Ok(match held(c, skill_id)? {
+            None => Then::Done(FREE),
+            Some(lock) if lock.is_alive(ctx) => Then::Done(lock.status(ctx)),
+            Some(dead) => Then::Write(dead),
+        })
     };
-    tx.commit()?;
-    Ok(status)
+    state.read_then_write(reply, read, move |c, ctx, dead: HeldLock| {
+        reclaim(c, &dead, &name)?;
+        // A holder that took the lock in between is as good as probed: it has just written.
+        Ok(held(c, dead.skill_id)?.map_or(FREE, |lock| lock.status(ctx)))
+    });
 }
 
-/// Every lock, after reclaiming those of dead holders.
-pub fn list(conn: &mut Connection, ctx: &DbCtx) -> Result<Vec<SkillLockInfo>, AppError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    reclaim_dead(&tx, ctx)?;
-    let locks = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT s.name, l.instance_id, l.pid, l.purpose, l.acquired_at
+/// `get_locked_skills`: every lock with a live holder; dead holders' rows are deleted on the
+/// writer (compare-and-delete) before the answer.
+pub(super) fn list(state: &DbState, reply: Reply<Vec<SkillLockInfo>>) {
+    let read = |c: &mut Connection, ctx: &DbCtx| {
+        let mut stmt = c.prepare_cached(
+            "SELECT l.skill_id, l.instance_id, l.pid, l.pid_start_time, l.purpose, l.acquired_at, s.name
              FROM skill_locks AS l JOIN skills AS s ON s.id = l.skill_id ORDER BY s.name",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let instance_id: String = r.get(1)?;
-            Ok(SkillLockInfo {
-                skill_name: r.get(0)?,
-                mine: instance_id == ctx.instance.instance_id,
-                instance_id,
-                pid: r.get(2)?,
-                purpose: r.get(3)?,
-                acquired_at: r.get(4)?,
-            })
-        })?;
-        rows.collect::<Result<Vec<_>, _>>()?
+        let rows: Vec<(HeldLock, String)> =
+            stmt.query_map([], |r| Ok((lock_from_row(r)?, r.get(6)?)))?.collect::<Result<_, _>>()?;
+        drop(stmt);
+        let (mut live, mut dead) = (Vec::new(), Vec::new());
+        for (lock, skill_name) in rows {
+            if lock.is_alive(ctx) {
+                live.push(SkillLockInfo {
+                    skill_name,
+                    mine: lock.is_mine(ctx),
+                    instance_id: lock.instance_id,
+                    pid: lock.pid,
+                    purpose: lock.purpose,
+                    acquired_at: lock.acquired_at,
+                });
+            } else {
+                dead.push(lock);
+            }
+        }
+        Ok(if dead.is_empty() { Then::Done(live) } else { Then::Write((dead, live)) })
     };
-    tx.commit()?;
-    Ok(locks)
+    state.read_then_write(reply, read, |c, _, (dead, live): (Vec<HeldLock>, _)| {
+        for lock in &dead {
+            reclaim(c, lock, &lock.skill_id.to_string())?;
+        }
+        Ok(live)
+    });
 }
 
-/// Deletes every lock whose holder is dead; returns how many.
+/// Deletes every lock whose holder is dead; returns how many. Reads and probes outside any
+/// transaction, then compare-and-deletes.
 pub fn reclaim_dead(conn: &Connection, ctx: &DbCtx) -> Result<u32, AppError> {
-    let holders: Vec<(i64, String, u32, Option<i64>)> = conn
-        .prepare_cached("SELECT skill_id, instance_id, pid, pid_start_time FROM skill_locks")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let holders: Vec<HeldLock> = conn
+        .prepare_cached(&format!("SELECT {LOCK_COLUMNS} FROM skill_locks"))?
+        .query_map([], lock_from_row)?
         .collect::<Result<_, _>>()?;
     let mut reclaimed = 0;
-    for (skill_id, instance_id, pid, start) in holders {
-        if !ctx.instance.is_alive(&instance_id, pid, start) {
-            delete_lock(conn, skill_id)?;
+    for lock in holders.iter().filter(|lock| !lock.is_alive(ctx)) {
+        if reclaim(conn, lock, &lock.skill_id.to_string())? {
             reclaimed += 1;
         }
     }

@@ -1,8 +1,9 @@
 //! `DbActor`: the only owner of the SQLite connection.
 //!
-//! The actor serialises requests and runs each as one closure over the connection: point queries
-//! on its own task, scans on the blocking pool (`conn.rs` says why). Query code is plain
-//! functions over `&mut rusqlite::Connection` in the sibling modules, testable without the actor.
+//! The actor hands each request, as one closure, to one of its two connections' threads: writes
+//! to the writer, reads to the read-only connection (`conn.rs` says why), and never awaits one,
+//! so its mailbox never waits on SQLite. Query code is plain functions over
+//! `&mut rusqlite::Connection` in the sibling modules, testable without the actor.
 
 mod conn;
 mod library;
@@ -20,7 +21,7 @@ use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, SpawnErr};
 
-use conn::{DbState, run, scan};
+use conn::DbState;
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
@@ -38,6 +39,10 @@ const DB_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct DbCtx {
     pub instance: InstanceInfo,
+    /// The reader's library list (`library.rs`).
+    library: library::LibrarySlot,
+    /// For work the connections' threads hand off (freeing a replaced library list).
+    runtime: tokio::runtime::Handle,
 }
 
 /// Everything the database can be asked. One variant per query; each carries its reply port.
@@ -217,93 +222,92 @@ impl Actor for DbActor {
 
     async fn pre_start(&self, _me: ActorRef<DbMsg>, args: DbArgs) -> Result<DbState, ActorProcessingErr> {
         let DbArgs { path, backup_dir, instance, now } = args;
-        Ok(DbState::open(path, backup_dir, DbCtx { instance }, now).await?)
+        Ok(DbState::open(
+            path,
+            backup_dir,
+            DbCtx { instance, library: Default::default(), runtime: tokio::runtime::Handle::current() },
+            now,
+        )
+        .await?)
     }
 
     async fn post_stop(&self, _me: ActorRef<DbMsg>, state: &mut DbState) -> Result<(), ActorProcessingErr> {
-        state.close();
+        state.close().await;
         Ok(())
     }
 
     async fn handle(&self, _me: ActorRef<DbMsg>, msg: DbMsg, state: &mut DbState) -> Result<(), ActorProcessingErr> {
         use DbMsg as M;
+        let (w, r) = (state.writer(), state.reader());
         match msg {
-            M::ListSkills { filter, reply } => library::list(state, filter, reply).await,
-            M::GetSkill { name, reply } => run(state, reply, move |c, x| skills::get(c, x, &name)),
-            M::CreateSkill { new, now, reply } => run(state, reply, move |c, x| skills::create(c, x, &new, &now)),
-            M::DeleteSkill { name, reply } => run(state, reply, move |c, _| skills::delete(c, &name)),
+            M::ListSkills { filter, reply } => r.answer(reply, move |c, x| library::list(c, x, &filter)),
+            M::GetSkill { name, reply } => r.answer(reply, move |c, x| skills::get(c, x, &name)),
+            M::CreateSkill { new, now, reply } => w.answer(reply, move |c, x| skills::create(c, x, &new, &now)),
+            M::DeleteSkill { name, reply } => w.answer(reply, move |c, _| skills::delete(c, &name)),
             M::RenameSkill { old, new, now, reply } => {
-                run(state, reply, move |c, x| skills::rename(c, x, &old, &new, &now))
+                w.answer(reply, move |c, x| skills::rename(c, x, &old, &new, &now))
             }
             M::SetTags { name, tags, now, reply } => {
-                run(state, reply, move |c, _| skills::set_tags(c, &name, &tags, &now))
+                w.answer(reply, move |c, _| skills::set_tags(c, &name, &tags, &now))
             }
             M::UpdateMetadata { name, patch, now, reply } => {
-                run(state, reply, move |c, x| skills::update_metadata(c, x, &name, &patch, &now))
+                w.answer(reply, move |c, x| skills::update_metadata(c, x, &name, &patch, &now))
             }
-            M::AllTags { reply } => scan(state, reply, |c, _| skills::all_tags(c)).await,
-            M::InstalledNames { reply } => scan(state, reply, |c, _| skills::installed_names(c)).await,
+            M::AllTags { reply } => r.answer(reply, |c, _| skills::all_tags(c)),
+            M::InstalledNames { reply } => r.answer(reply, |c, _| skills::installed_names(c)),
             M::AcquireLock { skill, purpose, now, reply } => {
-                run(state, reply, move |c, x| locks::acquire(c, x, &skill, purpose, &now))
+                w.answer(reply, move |c, x| locks::acquire(c, x, &skill, purpose, &now))
             }
-            M::ReleaseLock { skill, force, reply } => {
-                run(state, reply, move |c, x| locks::release(c, x, &skill, force))
-            }
-            M::CheckLock { skill, reply } => run(state, reply, move |c, x| locks::check(c, x, &skill)),
-            M::ListLocks { reply } => scan(state, reply, locks::list).await,
-            M::GetSettings { reply } => run(state, reply, |c, _| settings::get(c)),
-            M::UpdateSettings { patch, now, reply } => run(state, reply, move |c, _| settings::update(c, &patch, &now)),
-            M::GetSecret { key, reply } => run(state, reply, move |c, _| settings::get_secret(c, key)),
+            M::ReleaseLock { skill, force, reply } => w.answer(reply, move |c, x| locks::release(c, x, &skill, force)),
+            M::CheckLock { skill, reply } => locks::check(state, skill, reply),
+            M::ListLocks { reply } => locks::list(state, reply),
+            M::GetSettings { reply } => r.answer(reply, |c, _| settings::get(c)),
+            M::UpdateSettings { patch, now, reply } => w.answer(reply, move |c, _| settings::update(c, &patch, &now)),
+            M::GetSecret { key, reply } => r.answer(reply, move |c, _| settings::get_secret(c, key)),
             M::SetSecret { key, value, now, reply } => {
-                run(state, reply, move |c, _| settings::set_secret(c, key, &value, &now))
+                w.answer(reply, move |c, _| settings::set_secret(c, key, &value, &now))
             }
-            M::ClearSecret { key, reply } => run(state, reply, move |c, _| settings::clear_secret(c, key)),
+            M::ClearSecret { key, reply } => w.answer(reply, move |c, _| settings::clear_secret(c, key)),
             M::RecordRunStart { start, now, reply } => {
-                run(state, reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
+                w.answer(reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
             }
             M::RecordRunCompletion { done, now, reply } => {
-                run(state, reply, move |c, _| usage::record_completion(c, &done, &now))
+                w.answer(reply, move |c, _| usage::record_completion(c, &done, &now))
             }
-            M::UsageSummary { filter, reply } => scan(state, reply, move |c, _| usage::summary(c, &filter)).await,
-            M::Run { run_id, reply } => run(state, reply, move |c, _| usage::run(c, &run_id)),
-            M::RecentRuns { limit, reply } => scan(state, reply, move |c, _| usage::recent_runs(c, limit)).await,
+            M::UsageSummary { filter, reply } => r.answer(reply, move |c, _| usage::summary(c, &filter)),
+            M::Run { run_id, reply } => r.answer(reply, move |c, _| usage::run(c, &run_id)),
+            M::RecentRuns { limit, reply } => r.answer(reply, move |c, _| usage::recent_runs(c, limit)),
             M::RecentSessions { limit, filter, reply } => {
-                scan(state, reply, move |c, _| usage::recent_sessions(c, limit, &filter)).await
+                r.answer(reply, move |c, _| usage::recent_sessions(c, limit, &filter))
             }
             M::SessionRuns { session_id, include_reset, reply } => {
-                run(state, reply, move |c, _| usage::session_runs(c, &session_id, include_reset))
+                r.answer(reply, move |c, _| usage::session_runs(c, &session_id, include_reset))
             }
-            M::StepRuns { skill, step, reply } => run(state, reply, move |c, _| usage::step_runs(c, &skill, step)),
-            M::UsageByStep { filter, reply } => scan(state, reply, move |c, _| usage::by_step(c, &filter)).await,
-            M::UsageByModel { filter, reply } => scan(state, reply, move |c, _| usage::by_model(c, &filter)).await,
-            M::ResetUsage { now, reply } => scan(state, reply, move |c, _| usage::reset(c, &now)).await,
+            M::StepRuns { skill, step, reply } => r.answer(reply, move |c, _| usage::step_runs(c, &skill, step)),
+            M::UsageByStep { filter, reply } => r.answer(reply, move |c, _| usage::by_step(c, &filter)),
+            M::UsageByModel { filter, reply } => r.answer(reply, move |c, _| usage::by_model(c, &filter)),
+            M::ResetUsage { now, reply } => w.answer(reply, move |c, _| usage::reset(c, &now)),
             M::CreateSession { skill, kind, now, reply } => {
                 let id = ids::new_session_id();
-                run(state, reply, move |c, x| sessions::create(c, x, &skill, kind, &id, &now))
+                w.answer(reply, move |c, x| sessions::create(c, x, &skill, kind, &id, &now))
             }
             M::EndSession { session_id, now, reply } => {
-                run(state, reply, move |c, x| sessions::end(c, x, &session_id, &now))
+                w.answer(reply, move |c, x| sessions::end(c, x, &session_id, &now))
             }
-            M::Housekeeping { now, reply } => scan(state, reply, move |c, x| sessions::housekeeping(c, x, &now)).await,
-            M::Close { now, reply } => {
-                scan(state, reply, move |c, x| {
-                    locks::release_all_mine(c, x)?;
-                    sessions::end_all_mine(c, x, &now)?;
-                    c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-                    Ok(())
-                })
-                .await
-            }
-            M::Reconcile(msg) => reconcile::handle(state, msg).await,
-            M::Health { reply } => {
-                scan(state, reply, |c, _| {
-                    let version: i64 =
-                        c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
-                    let integrity: String = c.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
-                    Ok((version, integrity))
-                })
-                .await
-            }
+            M::Housekeeping { now, reply } => w.answer(reply, move |c, x| sessions::housekeeping(c, x, &now)),
+            M::Close { now, reply } => w.answer(reply, move |c, x| {
+                locks::release_all_mine(c, x)?;
+                sessions::end_all_mine(c, x, &now)?;
+                c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                Ok(())
+            }),
+            M::Reconcile(msg) => reconcile::handle(state, msg),
+            M::Health { reply } => r.answer(reply, |c, _| {
+                let version: i64 =
+                    c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+                let integrity: String = c.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+                Ok((version, integrity))
+            }),
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{DbCtx, DbHandle, DbMsg, DbState, run, scan};
+use super::{DbCtx, DbHandle, DbMsg, DbState};
 use crate::actors::ask::Reply;
 use crate::protocol::{AppError, SkillSource, SkillSummary};
 
@@ -90,18 +90,19 @@ pub enum ReconcileMsg {
     },
 }
 
-pub(super) async fn handle(state: &mut DbState, msg: ReconcileMsg) {
+pub(super) fn handle(state: &DbState, msg: ReconcileMsg) {
     use ReconcileMsg as M;
+    let (w, r) = (state.writer(), state.reader());
     match msg {
-        M::Snapshot { reply } => scan(state, reply, snapshot).await,
+        M::Snapshot { reply } => r.answer(reply, snapshot),
         M::SetSteps { name, expected, steps, now, reply } => {
-            run(state, reply, move |c, _| set_steps(c, &name, expected.as_deref(), &steps, &now));
+            w.answer(reply, move |c, _| set_steps(c, &name, expected.as_deref(), &steps, &now));
         }
-        M::Artifacts { name, reply } => run(state, reply, move |c, _| artifacts(c, &name)),
-        M::Register { reg, now, reply } => run(state, reply, move |c, x| register(c, x, &reg, &now)),
-        M::Ignore { folder, now, reply } => run(state, reply, move |c, _| ignore(c, &folder, &now)),
-        M::RunningAgent { skill, reply } => run(state, reply, move |c, x| running_agent(c, x, skill.as_deref())),
-        M::OpenRefineSession { skill, reply } => run(state, reply, move |c, _| open_refine(c, &skill)),
+        M::Artifacts { name, reply } => r.answer(reply, move |c, _| artifacts(c, &name)),
+        M::Register { reg, now, reply } => w.answer(reply, move |c, x| register(c, x, &reg, &now)),
+        M::Ignore { folder, now, reply } => w.answer(reply, move |c, _| ignore(c, &folder, &now)),
+        M::RunningAgent { skill, reply } => r.answer(reply, move |c, x| running_agent(c, x, skill.as_deref())),
+        M::OpenRefineSession { skill, reply } => r.answer(reply, move |c, _| open_refine(c, &skill)),
     }
 }
 

@@ -75,8 +75,9 @@ pub struct Housekeeping {
 /// Reclaims locks of dead instances, ends their open sessions (at their last run's end, else
 /// their start) and marks their running runs `interrupted`. Safe to run at any time.
 pub fn housekeeping(conn: &mut Connection, ctx: &DbCtx, now: &str) -> Result<Housekeeping, AppError> {
+    // Lock holders are probed outside any transaction (`locks.rs`).
+    let reclaimed_locks = reclaim_dead(conn, ctx)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let reclaimed_locks = reclaim_dead(&tx, ctx)?;
     let open: Vec<(String, String, u32, Option<i64>)> = tx
         .prepare("SELECT session_id, instance_id, pid, pid_start_time FROM workflow_sessions WHERE ended_at IS NULL")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?

@@ -61,55 +61,18 @@ fn summary_from_row(ctx: &DbCtx, row: &Row<'_>) -> rusqlite::Result<(i64, SkillS
     ))
 }
 
-/// Every skill, most recently updated first (ties by name). Rows come in id order, the tags
-/// from one second query (also by skill id) are merged in a single pass, and the order is
-/// applied in memory: several times cheaper on large libraries than a correlated
-/// `group_concat` per row, and than SQLite walking an index with a lookup per row.
-pub fn load_library(conn: &mut Connection, ctx: &DbCtx) -> Result<Vec<SkillSummary>, AppError> {
-    let tx = conn.transaction()?;
-    let mut skills: Vec<(i64, SkillSummary)> = {
-        let mut stmt = tx.prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY s.id"))?;
-        let rows = stmt.query_map([], |row| summary_from_row(ctx, row))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    attach_tags(&tx, &mut skills)?;
-    tx.commit()?;
-    let mut skills: Vec<SkillSummary> = skills.into_iter().map(|(_, skill)| skill).collect();
-    sort_library(&mut skills, SkillSort::RecentlyUpdated);
-    Ok(skills)
-}
-
 /// Text order is SQLite's BINARY order (bytes); names are unique, so the order is total.
+/// The sort is stable only to be adaptive: it finishes a nearly sorted list in about one pass.
 pub fn sort_library(skills: &mut [SkillSummary], sort: SkillSort) {
     match sort {
         SkillSort::RecentlyUpdated => {
-            skills.sort_unstable_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.name.cmp(&b.name)));
+            skills.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.name.cmp(&b.name)));
         }
         SkillSort::Name => skills.sort_unstable_by(|a, b| a.name.cmp(&b.name)),
         SkillSort::RecentlyCreated => {
             skills.sort_unstable_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.name.cmp(&b.name)));
         }
     }
-}
-
-/// Fills in the tags of `skills`, which must be in ascending id order.
-fn attach_tags(conn: &Connection, skills: &mut [(i64, SkillSummary)]) -> Result<(), AppError> {
-    if skills.is_empty() {
-        return Ok(());
-    }
-    let mut stmt = conn.prepare_cached("SELECT skill_id, tag FROM skill_tags ORDER BY skill_id, tag")?;
-    let mut rows = stmt.query([])?;
-    let mut next = skills.iter_mut().peekable();
-    while let Some(row) = rows.next()? {
-        let skill_id: i64 = row.get(0)?;
-        while next.next_if(|(id, _)| *id < skill_id).is_some() {}
-        match next.peek_mut() {
-            Some((id, skill)) if *id == skill_id => skill.tags.push(row.get(1)?),
-            Some(_) => {}
-            None => break,
-        }
-    }
-    Ok(())
 }
 
 fn tags_of(conn: &Connection, skill_id: i64) -> Result<Vec<String>, AppError> {
