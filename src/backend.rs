@@ -12,6 +12,7 @@ use crate::actors::db::{DbArgs, DbHandle, Housekeeping};
 use crate::actors::git::{GitArgs, GitHandle, GitSettings};
 use crate::actors::reconciler::{ReconcilerArgs, ReconcilerHandle};
 use crate::actors::sidecar::{AgentContext, SidecarHandle, spawn_run_recorder};
+use crate::actors::supervision::RootHandle;
 use crate::clock::SharedClock;
 use crate::config::{AppPaths, Config, default_skills_path};
 use crate::events::{AppEvent, EventSink};
@@ -28,6 +29,7 @@ pub struct Backend {
 }
 
 struct Inner {
+    root_supervisor: RootHandle,
     db: DbHandle,
     secrets: Secrets,
     git: GitHandle,
@@ -60,7 +62,10 @@ impl Backend {
         let run_logs = RunLogs::new(config.events.clone());
         let events: Arc<dyn EventSink> = run_logs.clone();
         let instance = InstanceInfo::current();
-        let (db, _join) = DbHandle::start(
+        // Every actor below runs linked to the root, which restarts one that panics.
+        let root_supervisor = RootHandle::start(events.clone()).await?;
+        let db = DbHandle::start(
+            &root_supervisor,
             DbArgs {
                 path: paths.database.clone(),
                 backup_dir: Some(paths.backups.clone()),
@@ -78,26 +83,29 @@ impl Backend {
         }
         // Git opens before commands are served, so its state is settled when the UI first asks;
         // adopting a large folder without history makes that first start slower by one commit.
-        let (git, _join) = GitHandle::start(GitArgs {
-            clock: config.clock.clone(),
-            protected: vec![paths.data_dir.clone(), paths.workspace.clone()],
-        })
+        let git = GitHandle::start(
+            &root_supervisor,
+            GitArgs { clock: config.clock.clone(), protected: vec![paths.data_dir.clone(), paths.workspace.clone()] },
+        )
         .await?;
         let settings = db.settings().await?;
         let root = effective_skills_path(config.skills_path_override.as_ref(), settings.skills_path.as_deref());
         if let Err(err) = git.reopen(root, git_settings(&settings)).await {
             tracing::warn!(%err, "the skills folder's repository is still opening");
         }
-        let (reconciler, _join) = ReconcilerHandle::start(ReconcilerArgs {
-            db: db.clone(),
-            git: git.clone(),
-            paths: paths.clone(),
-            clock: config.clock.clone(),
-            events: events.clone(),
-            skills_path_override: config.skills_path_override.clone(),
-            startup: startup.clone(),
-            instance: instance.clone(),
-        })
+        let reconciler = ReconcilerHandle::start(
+            &root_supervisor,
+            ReconcilerArgs {
+                db: db.clone(),
+                git: git.clone(),
+                paths: paths.clone(),
+                clock: config.clock.clone(),
+                events: events.clone(),
+                skills_path_override: config.skills_path_override.clone(),
+                startup: startup.clone(),
+                instance: instance.clone(),
+            },
+        )
         .await?;
         if config.reconcile_on_start {
             reconciler.start_up();
@@ -109,10 +117,11 @@ impl Backend {
             clock: config.clock.clone(),
             timings: config.agent_timings,
         };
-        let sidecars = SidecarHandle::start(config.launcher.clone(), agent_ctx).await?;
+        let sidecars = SidecarHandle::start(&root_supervisor, config.launcher.clone(), agent_ctx).await?;
         let http = http_client()?;
         Ok(Backend {
             inner: Arc::new(Inner {
+                root_supervisor,
                 db,
                 secrets,
                 git,
@@ -153,6 +162,7 @@ impl Backend {
         self.inner.reconciler.stop().await;
         self.inner.git.stop().await;
         let result = self.inner.db.close().await;
+        self.inner.root_supervisor.stop().await;
         let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
         if let Err(err) = std::fs::remove_file(&file) {
             tracing::debug!(%err, "instance file already gone");

@@ -4,8 +4,12 @@
 //! next start repairs or reports what was left half-done.
 //!
 //! Unset (the normal case) a point costs one load of a cached `Option`.
+//!
+//! Panic points ([`arm_panic`], [`panic_point`]) do the same for supervision tests in-process:
+//! an armed point panics once inside an actor, whose supervisor must then restart it.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// The environment variable naming the point to die at.
 pub const CRASH_AT_VAR: &str = "SKILL_BUILDER_CRASH_AT";
@@ -35,4 +39,35 @@ fn kill_self() {
 #[cfg(not(unix))]
 fn kill_self() {
     std::process::abort();
+}
+
+/// Panic points for supervision tests, armed in-process: the next [`panic_point`] call with an
+/// armed name panics, once. Unarmed, a point costs one relaxed atomic load.
+static ANY_PANIC_ARMED: AtomicBool = AtomicBool::new(false);
+static ARMED_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Makes the next [`panic_point`]`(point)` panic.
+pub fn arm_panic(point: &str) {
+    if let Ok(mut armed) = ARMED_PANICS.lock() {
+        armed.push(point.to_string());
+        ANY_PANIC_ARMED.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Panics when `point` was armed (and disarms it): an actor handler calls this so a test can
+/// show that its supervisor restarts it.
+pub fn panic_point(point: &str) {
+    if !ANY_PANIC_ARMED.load(Ordering::Relaxed) {
+        return;
+    }
+    let fire = ARMED_PANICS.lock().is_ok_and(|mut armed| match armed.iter().position(|p| p == point) {
+        Some(at) => {
+            armed.remove(at);
+            true
+        }
+        None => false,
+    });
+    if fire {
+        panic!("panic point {point} reached");
+    }
 }

@@ -14,6 +14,9 @@ use tokio::sync::mpsc;
 pub enum AppEvent {
     /// Settings were saved by this instance.
     SettingsChanged,
+    /// A backend actor panicked; `restarted` says whether the root supervisor brought it back
+    /// (the request it was handling failed; later ones work) or it stays down.
+    BackendDegraded { actor: crate::protocol::ActorKind, reason: String, restarted: bool },
     /// A lock of this instance was taken or released.
     #[serde(rename_all = "camelCase")]
     LocksChanged { skill_name: String },
@@ -98,6 +101,7 @@ impl AppEvent {
     pub fn name(&self) -> &'static str {
         match self {
             AppEvent::SettingsChanged => "settings-changed",
+            AppEvent::BackendDegraded { .. } => "backend-degraded",
             AppEvent::LocksChanged { .. } => "locks-changed",
             AppEvent::SkillsChanged { .. } => "skills-changed",
             AppEvent::ReconciliationFinished(_) => "reconciliation-finished",

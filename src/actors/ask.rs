@@ -3,16 +3,43 @@
 
 use std::time::Duration;
 
-use ractor::rpc::CallResult;
-use ractor::{ActorRef, RpcReplyPort};
+use ractor::{ActorRef, MessagingErr, RpcReplyPort};
 
+use super::supervision::{ActorSlot, RESTART_WAIT};
 use crate::protocol::{ActorKind, AppError};
 
 /// The reply port every request message carries.
 pub type Reply<T> = RpcReplyPort<Result<T, AppError>>;
 
-/// Sends `msg` to `actor` and waits at most `timeout` for the answer.
+/// Sends `msg` to the actor in `slot` and waits at most `timeout` for the answer.
+///
+/// A message that could not be delivered (the actor had just died) waits for the root
+/// supervisor's restart and goes to the new actor; one the actor died while handling is
+/// answered `unavailable`, so a panic costs exactly that request.
 pub async fn ask<M, T>(
+    slot: &ActorSlot<M>,
+    kind: ActorKind,
+    operation: &str,
+    timeout: Duration,
+    msg: impl FnOnce(Reply<T>) -> M,
+) -> Result<T, AppError>
+where
+    M: ractor::Message,
+    T: Send + 'static,
+{
+    let (port, answer) = ractor::concurrency::oneshot();
+    let target = slot.current();
+    if let Err(MessagingErr::SendErr(message)) = target.send_message(msg(RpcReplyPort::from((port, timeout)))) {
+        let Some(restarted) = slot.replacement(&target, RESTART_WAIT).await else {
+            return Err(AppError::Unavailable { actor: kind });
+        };
+        restarted.send_message(message).map_err(|_| AppError::Unavailable { actor: kind })?;
+    }
+    await_answer(answer, kind, operation, timeout).await
+}
+
+/// [`ask`] for an actor no one restarts (an agent): a dead one is `unavailable` at once.
+pub async fn ask_actor<M, T>(
     actor: &ActorRef<M>,
     kind: ActorKind,
     operation: &str,
@@ -23,10 +50,22 @@ where
     M: ractor::Message,
     T: Send + 'static,
 {
-    match actor.call(msg, Some(timeout)).await {
-        Ok(CallResult::Success(result)) => result,
-        Ok(CallResult::Timeout) => Err(AppError::Timeout { operation: operation.to_string(), after: timeout }),
-        Ok(CallResult::SenderError) | Err(_) => Err(AppError::Unavailable { actor: kind }),
+    let (port, answer) = ractor::concurrency::oneshot();
+    actor.send_message(msg(RpcReplyPort::from((port, timeout)))).map_err(|_| AppError::Unavailable { actor: kind })?;
+    await_answer(answer, kind, operation, timeout).await
+}
+
+async fn await_answer<T>(
+    answer: ractor::concurrency::OneshotReceiver<Result<T, AppError>>,
+    kind: ActorKind,
+    operation: &str,
+    timeout: Duration,
+) -> Result<T, AppError> {
+    match tokio::time::timeout(timeout, answer).await {
+        Ok(Ok(result)) => result,
+        // The reply port was dropped unanswered: the actor died while handling the request.
+        Ok(Err(_)) => Err(AppError::Unavailable { actor: kind }),
+        Err(_) => Err(AppError::Timeout { operation: operation.to_string(), after: timeout }),
     }
 }
 

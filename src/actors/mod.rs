@@ -5,4 +5,5 @@ pub mod db;
 pub mod git;
 pub mod reconciler;
 pub mod sidecar;
+pub mod supervision;
 pub mod ui_emitter;

@@ -8,8 +8,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// The actor an ask was addressed to; named in timeout and availability errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The actor an ask was addressed to; named in timeout and availability errors and in the
+/// `backend-degraded` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     Db,
     Git,

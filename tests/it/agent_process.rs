@@ -2,6 +2,7 @@
 //! leader kills Claude Code and its children; a silent sidecar is stopped within two pong
 //! windows; the sidecar's environment is exactly the Rust allow-list.
 
+use skill_builder::actors::supervision::RootHandle;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -166,7 +167,8 @@ async fn a_silent_sidecar_is_stopped_two_pong_windows_after_its_first_unanswered
         clock: Arc::new(SystemClock),
         timings: AgentTimings::default(),
     };
-    let sidecars = SidecarHandle::start(Arc::new(SilentLauncher), ctx).await.unwrap();
+    let root = RootHandle::start(ctx.events.clone()).await.unwrap();
+    let sidecars = SidecarHandle::start(&root, Arc::new(SilentLauncher), ctx).await.unwrap();
     let launch = LaunchSpec {
         node: "node".into(),
         bundle: "fake".into(),

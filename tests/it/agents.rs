@@ -2,6 +2,7 @@
 //! real Node sidecars (mock agent, and the real SDK against the fake Messages API) for crash,
 //! cancel, concurrency, shutdown of a stuck child, and secrets.
 
+use skill_builder::actors::supervision::RootHandle;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,7 +121,8 @@ async fn idle_agent_stops_at_five_minutes_not_before_and_activity_resets_the_clo
         clock: Arc::new(SystemClock),
         timings: AgentTimings { heartbeat: Duration::from_secs(3600), ..AgentTimings::default() },
     };
-    let sidecars = SidecarHandle::start(Arc::new(FakeLauncher), ctx).await.unwrap();
+    let root = RootHandle::start(ctx.events.clone()).await.unwrap();
+    let sidecars = SidecarHandle::start(&root, Arc::new(FakeLauncher), ctx).await.unwrap();
     let (spec, launch) = refine_spec(dir.path());
     let handle = sidecars.start_agent(spec, launch, 4).await.unwrap();
     settle().await;

@@ -27,6 +27,7 @@ pub use sessions::Housekeeping;
 pub use skills::NewSkill;
 
 use super::ask::{Reply, ask};
+use super::supervision::{ActorSlot, RootHandle};
 use crate::clock::SharedClock;
 use crate::instance::InstanceInfo;
 use crate::protocol::*;
@@ -206,6 +207,7 @@ pub enum DbMsg {
 }
 
 /// Startup arguments of the [`DbActor`].
+#[derive(Clone)]
 pub struct DbArgs {
     pub path: PathBuf,
     pub backup_dir: Option<PathBuf>,
@@ -238,6 +240,7 @@ impl Actor for DbActor {
 
     async fn handle(&self, _me: ActorRef<DbMsg>, msg: DbMsg, state: &mut DbState) -> Result<(), ActorProcessingErr> {
         use DbMsg as M;
+        crate::crashpoint::panic_point("db");
         let (w, r) = (state.writer(), state.reader());
         match msg {
             M::ListSkills { filter, reply } => r.answer(reply, move |c, x| library::list(c, x, &filter)),
@@ -316,22 +319,32 @@ impl Actor for DbActor {
 /// The typed handle commands use to reach the [`DbActor`].
 #[derive(Clone)]
 pub struct DbHandle {
-    actor: ActorRef<DbMsg>,
+    actor: ActorSlot<DbMsg>,
     clock: SharedClock,
 }
 
 impl DbHandle {
     /// Opens and migrates the database, then starts the actor. Errors keep their code, so a
     /// database from a newer version is reported as such.
-    pub async fn start(args: DbArgs, clock: SharedClock) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
-        match Actor::spawn(None, DbActor, args).await {
-            Ok((actor, join)) => Ok((DbHandle { actor, clock }, join)),
-            Err(SpawnErr::StartupFailed(err)) => Err(match err.downcast::<AppError>() {
-                Ok(app) => *app,
-                Err(other) => AppError::Database(other.to_string()),
-            }),
-            Err(other) => Err(AppError::Internal(format!("database actor: {other}"))),
-        }
+    /// Starts the actor (migrations run in its `pre_start`) under the root supervisor, which
+    /// restarts it from the same arguments after a panic.
+    pub async fn start(root: &RootHandle, args: DbArgs, clock: SharedClock) -> Result<Self, AppError> {
+        let actor = root
+            .supervise(ActorKind::Db, move |supervisor| {
+                let args = args.clone();
+                Box::pin(async move {
+                    match Actor::spawn_linked(None, DbActor, args, supervisor).await {
+                        Ok((actor, _)) => Ok(actor),
+                        Err(SpawnErr::StartupFailed(err)) => Err(match err.downcast::<AppError>() {
+                            Ok(app) => *app,
+                            Err(other) => AppError::Database(other.to_string()),
+                        }),
+                        Err(other) => Err(AppError::Internal(format!("database actor: {other}"))),
+                    }
+                })
+            })
+            .await?;
+        Ok(DbHandle { actor, clock })
     }
 
     async fn ask<T: Send + 'static>(&self, op: &str, msg: impl FnOnce(Reply<T>) -> DbMsg) -> Result<T, AppError> {
@@ -503,7 +516,9 @@ impl DbHandle {
     pub async fn close(&self) -> Result<(), AppError> {
         let now = self.now();
         let result = self.ask("close database", |reply| DbMsg::Close { now, reply }).await;
-        if let Err(err) = self.actor.stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(5))).await {
+        if let Err(err) =
+            self.actor.current().stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(5))).await
+        {
             tracing::warn!(%err, "database actor did not stop in time");
         }
         result

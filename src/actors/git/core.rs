@@ -67,6 +67,18 @@ impl GitCore {
         }
     }
 
+    /// A core for `root` that opens it on its first request: after a panic, the actor (or
+    /// its lost core) starts again from the last folder and settings it was given.
+    pub fn reopening(
+        clock: SharedClock,
+        protected: Vec<PathBuf>,
+        root: Option<PathBuf>,
+        settings: GitSettings,
+    ) -> Self {
+        let retry_open = root.is_some();
+        GitCore { root, settings, retry_open, ..GitCore::new(clock, protected) }
+    }
+
     /// Opens (or initialises) the repository of `root`; the outcome is in `status`.
     pub fn open(&mut self) {
         self.repo = None;

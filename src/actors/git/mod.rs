@@ -28,6 +28,7 @@ use self::core::GitCore;
 pub use self::core::GitSettings;
 pub use self::ops::parse_sha;
 use super::ask::{Reply, answer, ask};
+use super::supervision::{ActorSlot, RootHandle};
 use crate::clock::SharedClock;
 use crate::protocol::{ActorKind, AppError, GitStatus, RestoreReport, SkillCommit, SkillDiff};
 
@@ -129,6 +130,7 @@ pub enum GitMsg {
 }
 
 /// Startup arguments of the [`GitActor`].
+#[derive(Clone)]
 pub struct GitArgs {
     pub clock: SharedClock,
     /// Folders never to turn into a repository (the app data dir and the workspace).
@@ -136,6 +138,9 @@ pub struct GitArgs {
 }
 
 type Published = Arc<Mutex<Option<GitStatus>>>;
+/// The folder and settings of the last `Open`, so an actor restarted after a panic opens the
+/// same repository again.
+type Opened = Arc<Mutex<(Option<PathBuf>, GitSettings)>>;
 
 pub struct GitActor;
 
@@ -144,6 +149,7 @@ pub struct GitActorState {
     core: Option<GitCore>,
     /// The status after the last request, readable without waiting for a busy actor.
     published: Published,
+    opened: Opened,
     clock: SharedClock,
     protected: Vec<PathBuf>,
     root: Option<PathBuf>,
@@ -154,10 +160,7 @@ impl GitActorState {
     /// The core; after a panic on the blocking thread a fresh one reopens the repository.
     fn take(&mut self) -> GitCore {
         self.core.take().unwrap_or_else(|| {
-            let mut core = GitCore::new(self.clock.clone(), self.protected.clone());
-            core.root = self.root.clone();
-            core.settings = self.settings;
-            core
+            GitCore::reopening(self.clock.clone(), self.protected.clone(), self.root.clone(), self.settings)
         })
     }
 }
@@ -165,21 +168,23 @@ impl GitActorState {
 impl Actor for GitActor {
     type Msg = GitMsg;
     type State = GitActorState;
-    type Arguments = (GitArgs, Published);
+    type Arguments = (GitArgs, Published, Opened);
 
     async fn pre_start(
         &self,
         _me: ActorRef<GitMsg>,
-        (args, published): (GitArgs, Published),
+        (args, published, opened): (GitArgs, Published, Opened),
     ) -> Result<GitActorState, ActorProcessingErr> {
-        let core = GitCore::new(args.clock.clone(), args.protected.clone());
+        let (root, settings) = opened.lock().map(|o| o.clone()).unwrap_or_default();
+        let core = GitCore::reopening(args.clock.clone(), args.protected.clone(), root.clone(), settings);
         Ok(GitActorState {
             core: Some(core),
             published,
+            opened,
             clock: args.clock,
             protected: args.protected,
-            root: None,
-            settings: GitSettings::default(),
+            root,
+            settings,
         })
     }
 
@@ -189,10 +194,14 @@ impl Actor for GitActor {
         msg: GitMsg,
         state: &mut GitActorState,
     ) -> Result<(), ActorProcessingErr> {
+        crate::crashpoint::panic_point("git");
         match msg {
             GitMsg::Open { root, settings, reply } => {
                 state.root = root.clone();
                 state.settings = settings;
+                if let Ok(mut opened) = state.opened.lock() {
+                    *opened = (root.clone(), settings);
+                }
                 run(state, reply, move |core| Ok(core.reopen(root, settings))).await;
             }
             GitMsg::Status { reply } => run(state, Some(reply), |core| Ok(core.status())).await,
@@ -258,15 +267,26 @@ where
 
 /// The typed handle commands and other actors use to reach the [`GitActor`].
 #[derive(Clone)]
-pub struct GitHandle(ActorRef<GitMsg>, Published);
+pub struct GitHandle(ActorSlot<GitMsg>, Published);
 
 impl GitHandle {
-    pub async fn start(args: GitArgs) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
+    /// Starts the actor under the root supervisor, which restarts it after a panic.
+    pub async fn start(root: &RootHandle, args: GitArgs) -> Result<Self, AppError> {
         let published: Published = Arc::new(Mutex::new(None));
-        let (actor, join) = Actor::spawn(None, GitActor, (args, published.clone()))
-            .await
-            .map_err(|e| AppError::Internal(format!("git actor: {e}")))?;
-        Ok((GitHandle(actor, published), join))
+        let opened: Opened = Arc::new(Mutex::new((None, GitSettings::default())));
+        let shared = published.clone();
+        let slot = root
+            .supervise(ActorKind::Git, move |supervisor| {
+                let arguments = (args.clone(), shared.clone(), opened.clone());
+                Box::pin(async move {
+                    Actor::spawn_linked(None, GitActor, arguments, supervisor)
+                        .await
+                        .map(|(actor, _)| actor)
+                        .map_err(|e| AppError::Internal(format!("git actor: {e}")))
+                })
+            })
+            .await?;
+        Ok(GitHandle(slot, published))
     }
 
     /// The status as of the last git request, without waiting (a restore or an initial commit
@@ -281,9 +301,7 @@ impl GitHandle {
 
     /// Starts opening `root` in the background; requests queue behind it.
     pub fn open(&self, root: Option<PathBuf>, settings: GitSettings) {
-        if self.0.cast(GitMsg::Open { root, settings, reply: None }).is_err() {
-            tracing::warn!("the git actor is not running");
-        }
+        self.0.cast(ActorKind::Git, GitMsg::Open { root, settings, reply: None });
     }
 
     /// Switches to `root` (or new settings) and waits for the outcome.
@@ -329,9 +347,7 @@ impl GitHandle {
 
     /// Queues reconciliation's commit of outside changes to `skills` (pass 3); not awaited.
     pub fn record_external(&self, skills: BTreeSet<String>) {
-        if self.0.cast(GitMsg::RecordExternal { skills, reply: None }).is_err() {
-            tracing::warn!("the git actor is not running");
-        }
+        self.0.cast(ActorKind::Git, GitMsg::RecordExternal { skills, reply: None });
     }
 
     /// Like [`GitHandle::record_external`], but waits for the outcome.
@@ -369,9 +385,10 @@ impl GitHandle {
 
     /// Lets queued commits finish (up to 3 s), then stops the actor.
     pub async fn stop(&self) {
-        if let Err(err) = self.0.drain_and_wait(Some(STOP_GRACE)).await {
+        let actor = self.0.current();
+        if let Err(err) = actor.drain_and_wait(Some(STOP_GRACE)).await {
             tracing::warn!(%err, "the git actor did not stop in time");
-            self.0.stop(Some("shutdown".into()));
+            actor.stop(Some("shutdown".into()));
         }
     }
 }

@@ -21,6 +21,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef};
 use super::ask::{Reply, answer, ask};
 use super::db::{DbHandle, Housekeeping};
 use super::git::GitHandle;
+use super::supervision::{ActorSlot, RootHandle};
 use crate::clock::SharedClock;
 use crate::config::AppPaths;
 use crate::events::{AppEvent, EventSink};
@@ -109,6 +110,7 @@ impl Actor for ReconcilerActor {
         msg: ReconcilerMsg,
         state: &mut ReconcilerState,
     ) -> Result<(), ActorProcessingErr> {
+        crate::crashpoint::panic_point("reconciler");
         match msg {
             ReconcilerMsg::Startup => {
                 let pruned = prune(state).await;
@@ -198,14 +200,23 @@ async fn prune(state: &ReconcilerState) -> u32 {
 
 /// The typed handle commands use to reach the [`ReconcilerActor`].
 #[derive(Clone)]
-pub struct ReconcilerHandle(ActorRef<ReconcilerMsg>);
+pub struct ReconcilerHandle(ActorSlot<ReconcilerMsg>);
 
 impl ReconcilerHandle {
-    pub async fn start(args: ReconcilerArgs) -> Result<(Self, tokio::task::JoinHandle<()>), AppError> {
-        let (actor, join) = Actor::spawn(None, ReconcilerActor, args)
-            .await
-            .map_err(|e| AppError::Internal(format!("reconciler actor: {e}")))?;
-        Ok((ReconcilerHandle(actor), join))
+    /// Starts the actor under the root supervisor, which restarts it after a panic.
+    pub async fn start(root: &RootHandle, args: ReconcilerArgs) -> Result<Self, AppError> {
+        let slot = root
+            .supervise(ActorKind::Reconciler, move |supervisor| {
+                let args = args.clone();
+                Box::pin(async move {
+                    Actor::spawn_linked(None, ReconcilerActor, args, supervisor)
+                        .await
+                        .map(|(actor, _)| actor)
+                        .map_err(|e| AppError::Internal(format!("reconciler actor: {e}")))
+                })
+            })
+            .await?;
+        Ok(ReconcilerHandle(slot))
     }
 
     async fn ask<T: Send + 'static>(
@@ -218,16 +229,12 @@ impl ReconcilerHandle {
 
     /// Queues the startup sequence (pruning, then a full pass, then the event).
     pub fn start_up(&self) {
-        if self.0.cast(ReconcilerMsg::Startup).is_err() {
-            tracing::warn!("the reconciler is not running");
-        }
+        self.0.cast(ActorKind::Reconciler, ReconcilerMsg::Startup);
     }
 
     /// Queues a full pass whose report is published as an event.
     pub fn refresh(&self) {
-        if self.0.cast(ReconcilerMsg::Refresh).is_err() {
-            tracing::warn!("the reconciler is not running");
-        }
+        self.0.cast(ActorKind::Reconciler, ReconcilerMsg::Refresh);
     }
 
     /// The latest report (waiting for a running pass), or a new pass when `force` or none ran yet.
@@ -263,7 +270,7 @@ impl ReconcilerHandle {
     }
 
     pub async fn stop(&self) {
-        if let Err(err) = self.0.stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(5))).await {
+        if let Err(err) = self.0.current().stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(5))).await {
             tracing::warn!(%err, "the reconciler did not stop in time");
         }
     }

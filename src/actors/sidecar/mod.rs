@@ -12,7 +12,7 @@ mod wire;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ractor::{Actor, ActorRef};
+use ractor::Actor;
 use tokio::sync::mpsc;
 
 pub use process::{ExitInfo, LaunchSpec, NodeLauncher, ProcessControl, SidecarLauncher, SidecarProcess, spawn_process};
@@ -21,6 +21,7 @@ use supervisor::{SidecarSupervisorActor, SupervisorArgs, SupervisorMsg};
 
 use super::ask::ask;
 use super::db::DbHandle;
+use super::supervision::{ActorSlot, RootHandle};
 use crate::protocol::{ActorKind, AgentHandle, AgentInfo, AppError, StopReport};
 
 /// Spawn plus handshake (10 s) plus margin.
@@ -32,14 +33,28 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Typed access to the [`SidecarSupervisorActor`].
 #[derive(Clone)]
 pub struct SidecarHandle {
-    actor: ActorRef<SupervisorMsg>,
+    actor: ActorSlot<SupervisorMsg>,
 }
 
 impl SidecarHandle {
-    pub async fn start(launcher: Arc<dyn SidecarLauncher>, ctx: AgentContext) -> Result<Self, AppError> {
-        let (actor, _) = Actor::spawn(None, SidecarSupervisorActor, SupervisorArgs { launcher, ctx })
-            .await
-            .map_err(|e| AppError::Internal(format!("agent supervisor: {e}")))?;
+    /// Starts the agent supervisor under the root supervisor, which restarts it after a panic
+    /// (its agents die with it; their runs end with `agent-exit`).
+    pub async fn start(
+        root: &RootHandle,
+        launcher: Arc<dyn SidecarLauncher>,
+        ctx: AgentContext,
+    ) -> Result<Self, AppError> {
+        let actor = root
+            .supervise(ActorKind::Supervisor, move |supervisor| {
+                let args = SupervisorArgs { launcher: launcher.clone(), ctx: ctx.clone() };
+                Box::pin(async move {
+                    Actor::spawn_linked(None, SidecarSupervisorActor, args, supervisor)
+                        .await
+                        .map(|(actor, _)| actor)
+                        .map_err(|e| AppError::Internal(format!("agent supervisor: {e}")))
+                })
+            })
+            .await?;
         Ok(SidecarHandle { actor })
     }
 
@@ -91,7 +106,9 @@ impl SidecarHandle {
             SupervisorMsg::ShutdownAll { reply }
         })
         .await;
-        if let Err(err) = self.actor.stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(2))).await {
+        if let Err(err) =
+            self.actor.current().stop_and_wait(Some("shutdown".into()), Some(Duration::from_secs(2))).await
+        {
             tracing::warn!(%err, "agent supervisor did not stop in time");
         }
         report
@@ -99,7 +116,7 @@ impl SidecarHandle {
 
     /// Whether the supervisor is still running (it must survive every child's death).
     pub fn is_alive(&self) -> bool {
-        matches!(self.actor.get_status(), ractor::ActorStatus::Running)
+        matches!(self.actor.current().get_status(), ractor::ActorStatus::Running)
     }
 }
 

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use super::agent::{AgentActor, AgentArgs, AgentMsg};
 use super::process::{LaunchSpec, SidecarLauncher};
 use super::spec::{AgentContext, AgentSpec};
-use crate::actors::ask::{Reply, answer, ask};
+use crate::actors::ask::{Reply, answer, ask_actor};
 use crate::protocol::sidecar::AgentKind;
 use crate::protocol::{ActorKind, AgentHandle, AgentInfo, AppError, StopReport};
 
@@ -105,7 +105,7 @@ impl SupervisorState {
             for agent in targets {
                 pending.spawn(async move {
                     let forced =
-                        ask(&agent, ActorKind::Agent, "stop agent", wait, |reply| AgentMsg::Shutdown { reply })
+                        ask_actor(&agent, ActorKind::Agent, "stop agent", wait, |reply| AgentMsg::Shutdown { reply })
                             .await
                             .unwrap_or(true);
                     if forced {
@@ -146,6 +146,7 @@ impl Actor for SidecarSupervisorActor {
         msg: SupervisorMsg,
         state: &mut SupervisorState,
     ) -> Result<(), ActorProcessingErr> {
+        crate::crashpoint::panic_point("sidecars");
         match msg {
             SupervisorMsg::Start { spec, launch, limit, reply } => {
                 let Some((args, info)) = state.start(*spec, &launch, limit, reply) else { return Ok(()) };
