@@ -61,6 +61,9 @@ test-core:
 	@if $(CARGO) tree --locked --no-default-features -e normal,build | grep -Eq '(tauri|wry|webkit2gtk|gtk)[ -]'; then \
 	  echo "the core build pulls in desktop crates" >&2; exit 1; fi
 	$(CARGO) nextest run --locked --no-default-features --profile ci
+	@if bash scripts/can-mount.sh; then \
+	  $(CARGO) nextest run --locked --no-default-features --profile ci --run-ignored only; \
+	else echo "SKIPPED: the ignored tests need root and a tmpfs mount, which this machine does not allow"; fi
 
 test-desktop: ui
 	$(CARGO) build --locked

@@ -191,6 +191,38 @@ async fn mock_agent(backend: &Backend, kind: AgentKind, skill: &str, mock: MockC
     (spec, runtime.launch, limit)
 }
 
+/// Waits for the first message of a run in flight, so a test acts mid-run instead of after a
+/// guessed sleep.
+async fn mid_run(events: &mut mpsc::UnboundedReceiver<AppEvent>) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match events.recv().await {
+                Some(AppEvent::AgentMessage { .. }) => return,
+                Some(_) => continue,
+                None => panic!("event channel closed"),
+            }
+        }
+    })
+    .await
+    .expect("the run produced a message");
+}
+
+/// Polls until `pid` is gone (or a zombie no one reaps), up to `limit`.
+async fn gone_within(pid: u32, limit: Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = state.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'));
+        if state.is_empty() || zombie {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 fn slow(delay_ms: u32) -> MockConfig {
     MockConfig { scenario: Some("test.with".into()), delay_ms: Some(delay_ms), ..MockConfig::default() }
 }
@@ -321,7 +353,7 @@ async fn cancel_ends_a_run_within_two_seconds() {
     let mut h = harness(AgentTimings::default(), None).await;
     let (spec, launch, limit) = mock_agent(&h.backend, AgentKind::TestWith, "sales-kpis", slow(400)).await;
     let handle = h.backend.sidecars().start_agent(spec, launch, limit).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    mid_run(&mut h.events).await;
     let asked = std::time::Instant::now();
     h.backend.sidecars().cancel(&handle.run_id).await.unwrap();
     let exit = exit_of(&mut h.events, &handle.run_id, Duration::from_secs(2)).await;
@@ -337,7 +369,7 @@ async fn killing_a_sidecar_mid_run_fails_the_run_and_the_next_run_works() {
     let (spec, launch, limit) = mock_agent(&h.backend, AgentKind::TestWith, "sales-kpis", slow(400)).await;
     let handle = h.backend.sidecars().start_agent(spec, launch, limit).await.unwrap();
     let pid = h.backend.sidecars().list_active().await.unwrap()[0].pid.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    mid_run(&mut h.events).await;
     std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
 
     let exit = exit_of(&mut h.events, &handle.run_id, Duration::from_secs(10)).await;
@@ -384,9 +416,7 @@ async fn shutdown_kills_a_stuck_child_and_records_the_run() {
     assert_eq!((report.stopped, report.forced), (1, 1));
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(outcome(&exit_of(&mut h.events, &handle.run_id, Duration::from_secs(1)).await), RunOutcome::Shutdown);
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let alive = std::process::Command::new("kill").args(["-0", &pid.to_string()]).status().unwrap().success();
-    assert!(!alive, "the stuck sidecar was killed");
+    assert!(gone_within(pid, Duration::from_secs(2)).await, "the stuck sidecar was killed");
     h.backend.shutdown().await.unwrap();
 }
 
