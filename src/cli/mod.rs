@@ -57,13 +57,25 @@ async fn start(cli: &Cli) -> Result<Backend, AppError> {
         Some(dir) => dir.clone(),
         None => config::default_data_dir()?,
     };
+    // The same daily log file as the window's, so one log tells what both did.
+    let log_control = match crate::telemetry::init(&data_dir.join("logs"), None) {
+        Ok(control) => Some(Arc::new(control)),
+        Err(err) => {
+            eprintln!("logging is unavailable: {err}");
+            None
+        }
+    };
     let events: Arc<dyn EventSink> = if cli.json { Arc::new(JsonLinesSink) } else { Arc::new(NullSink) };
     // Only `workspace reconcile` reconciles from the command line; other commands change nothing else.
     let mut config = Config::new(data_dir).with_events(events).with_startup_reconciliation(false);
     if let Some(path) = &cli.skills_path {
         config = config.with_skills_path(path);
     }
-    Backend::start(config).await
+    let backend = Backend::start(config).await?;
+    if let Some(control) = log_control {
+        backend.attach_log_control(control);
+    }
+    Ok(backend)
 }
 
 fn to_json<T: serde::Serialize>(value: T) -> Result<Value, AppError> {

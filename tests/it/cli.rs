@@ -261,3 +261,15 @@ fn two_processes_racing_for_one_lock_never_both_hold_it() {
     }
     assert_eq!(scalar(&open_db(&root.join("data")), "SELECT count(*) FROM skill_locks"), 0);
 }
+
+#[test]
+fn the_cli_writes_the_apps_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    assert!(run(root, &["skills", "create", "logged"]).success);
+    let logs: Vec<_> = std::fs::read_dir(root.join("data/logs")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(logs.len(), 1, "one daily file: {logs:?}");
+    let name = logs[0].file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.starts_with("skill-builder.") && name.ends_with(".log"), "{name}");
+    assert!(!std::fs::read_to_string(&logs[0]).unwrap().is_empty(), "the command left lines in the log");
+}
