@@ -59,7 +59,10 @@ impl Backend {
         // Every event passes the run logs, so a reloaded window can replay agent output.
         let run_logs = RunLogs::new(config.events.clone());
         let events: Arc<dyn EventSink> = run_logs.clone();
-        let instance = InstanceInfo::current();
+        // Probing our own process in the process table is blocking work.
+        let instance = tokio::task::spawn_blocking(InstanceInfo::current)
+            .await
+            .map_err(|e| AppError::Internal(format!("instance probe: {e}")))?;
         let (db, _join) = DbHandle::start(
             DbArgs {
                 path: paths.database.clone(),
@@ -71,7 +74,10 @@ impl Backend {
         )
         .await?;
         let secrets = Secrets::open(config.secret_store, &db, &paths.data_dir).await;
-        register_instance(&paths, &instance, &config.clock.now_str());
+        let (registry, me, now) = (paths.clone(), instance.clone(), config.clock.now_str());
+        if let Err(err) = tokio::task::spawn_blocking(move || register_instance(&registry, &me, &now)).await {
+            tracing::warn!(%err, "could not register this instance");
+        }
         let startup = db.housekeeping().await?;
         if startup != Housekeeping::default() {
             tracing::info!(?startup, "repaired what earlier instances left behind");
@@ -154,7 +160,8 @@ impl Backend {
         self.inner.git.stop().await;
         let result = self.inner.db.close().await;
         let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
-        if let Err(err) = std::fs::remove_file(&file) {
+        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(&file)).await;
+        if let Ok(Err(err)) = removed {
             tracing::debug!(%err, "instance file already gone");
         }
         result
@@ -237,7 +244,10 @@ impl Backend {
                 None => default_skills_path()?,
             },
         };
-        ensure_skills_folder(&path)?;
+        let checked = path.clone();
+        tokio::task::spawn_blocking(move || ensure_skills_folder(&checked))
+            .await
+            .map_err(|e| AppError::Internal(format!("skills folder check: {e}")))??;
         Ok(path)
     }
 }
