@@ -32,14 +32,26 @@ pub(super) async fn read_lines(
                     continue;
                 }
                 events.ready().await;
-                // Closed when the actor is gone.
-                let Ok(permit) = Arc::clone(&lines).acquire_owned().await else { return };
+                let Some(permit) = line_permit(&lines).await else { return };
                 if me.cast(AgentMsg::Line(line, permit)).is_err() {
                     return;
                 }
             }
         }
     }
+}
+
+/// One line's permit; `None` once the actor is gone (it closes the semaphore). When none is
+/// free, the reader waits until a quarter of them are, so reader and actor take turns in
+/// batches instead of waking each other for every line.
+async fn line_permit(lines: &Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+    match Arc::clone(lines).try_acquire_owned() {
+        Ok(permit) => return Some(permit),
+        Err(tokio::sync::TryAcquireError::Closed) => return None,
+        Err(tokio::sync::TryAcquireError::NoPermits) => {}
+    }
+    drop(lines.acquire_many(RESUME_AFTER).await.ok()?);
+    Arc::clone(lines).acquire_owned().await.ok()
 }
 
 pub(super) async fn read_stderr(

@@ -41,6 +41,8 @@ const MAX_PROTOCOL_ERRORS: u32 = 1000;
 const STDERR_TAIL: usize = 40;
 /// Sidecar lines (stdout and stderr) read but not yet handled, at most.
 pub const LINES_IN_FLIGHT: usize = 1024;
+/// Free permits a blocked reader waits for before it reads on.
+const RESUME_AFTER: u32 = 256;
 
 pub enum AgentMsg {
     /// A stdout line; the permit is released once it is handled.
