@@ -61,7 +61,10 @@ impl Backend {
         // Every event passes the run logs, so a reloaded window can replay agent output.
         let run_logs = RunLogs::new(config.events.clone());
         let events: Arc<dyn EventSink> = run_logs.clone();
-        let instance = InstanceInfo::current();
+        // Probing our own process in the process table is blocking work.
+        let instance = tokio::task::spawn_blocking(InstanceInfo::current)
+            .await
+            .map_err(|e| AppError::Internal(format!("instance probe: {e}")))?;
         // Every actor below runs linked to the root, which restarts one that panics.
         let root_supervisor = RootHandle::start(events.clone()).await?;
         let db = DbHandle::start(
@@ -76,7 +79,10 @@ impl Backend {
         )
         .await?;
         let secrets = Secrets::open(config.secret_store, &db, &paths.data_dir).await;
-        register_instance(&paths, &instance, &config.clock.now_str());
+        let (registry, me, now) = (paths.clone(), instance.clone(), config.clock.now_str());
+        if let Err(err) = tokio::task::spawn_blocking(move || register_instance(&registry, &me, &now)).await {
+            tracing::warn!(%err, "could not register this instance");
+        }
         let startup = db.housekeeping().await?;
         if startup != Housekeeping::default() {
             tracing::info!(?startup, "repaired what earlier instances left behind");
@@ -164,7 +170,8 @@ impl Backend {
         let result = self.inner.db.close().await;
         self.inner.root_supervisor.stop().await;
         let file = self.inner.paths.instances.join(format!("{}.json", self.inner.instance.instance_id));
-        if let Err(err) = std::fs::remove_file(&file) {
+        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(&file)).await;
+        if let Ok(Err(err)) = removed {
             tracing::debug!(%err, "instance file already gone");
         }
         result
@@ -247,7 +254,10 @@ impl Backend {
                 None => default_skills_path()?,
             },
         };
-        ensure_skills_folder(&path)?;
+        let checked = path.clone();
+        tokio::task::spawn_blocking(move || ensure_skills_folder(&checked))
+            .await
+            .map_err(|e| AppError::Internal(format!("skills folder check: {e}")))??;
         Ok(path)
     }
 }

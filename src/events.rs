@@ -119,7 +119,17 @@ impl AppEvent {
 /// Receives backend events. Implementations must not block: they are called from actors.
 pub trait EventSink: Send + Sync {
     fn emit(&self, event: AppEvent);
+
+    /// Resolves once the sink has room for more events. Producers of a flood (the reader of an
+    /// agent's output) await it before handing on more work, so a sink with a bounded queue
+    /// slows them down instead of growing; `emit` itself never waits.
+    fn ready(&self) -> Ready<'_> {
+        Box::pin(std::future::ready(()))
+    }
 }
+
+/// What [`EventSink::ready`] returns.
+pub type Ready<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
 /// Drops every event (headless commands that print only their result).
 #[derive(Debug, Default)]

@@ -189,6 +189,10 @@ impl EventSink for RunLogs {
         }
         self.inner.emit(event);
     }
+
+    fn ready(&self) -> crate::events::Ready<'_> {
+        self.inner.ready()
+    }
 }
 
 #[cfg(test)]

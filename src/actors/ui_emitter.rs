@@ -7,28 +7,37 @@
 //! event passes through at once, after the deltas that came before it, so the order within an
 //! agent is kept and nothing but delta fragments is ever merged.
 //!
-//! When the window falls behind, only deltas are dropped (at most [`MAX_QUEUED_DELTAS`] wait):
-//! the message that ends a text block carries its whole text anyway. That agent's next
-//! `agent-message` then says `gap`, so the window knows its streamed text is incomplete.
+//! The queue to the forwarding task holds [`QUEUE_CAPACITY`] events. When the window falls
+//! behind and it is full, deltas are dropped: the message that ends a text block carries its
+//! whole text anyway, and that agent's next `agent-message` says `gap`, so the window knows its
+//! streamed text is incomplete. Other events are never dropped; instead [`EventSink::ready`]
+//! stays pending until there is room, which stops the agents' stdout readers and so the
+//! sidecars (`emit` itself never waits, so an event emitted while full still queues).
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
-use crate::events::{AppEvent, EventSink};
+use crate::events::{AppEvent, EventSink, Ready};
 
 /// How long deltas wait to be merged.
 pub const FRAME: Duration = Duration::from_millis(50);
-/// Deltas queued for the forwarding task at most; later ones are dropped until it catches up.
-pub const MAX_QUEUED_DELTAS: usize = 8_192;
+/// Events queued for the forwarding task at most before deltas are dropped and producers wait.
+pub const QUEUE_CAPACITY: usize = 8_192;
+
+/// An event on its way to the forwarding task; `counted` when it took a slot of the queue.
+struct Queued {
+    event: AppEvent,
+    counted: bool,
+}
 
 /// An [`EventSink`] that forwards to `inner` from its own task.
 pub struct UiEmitter {
-    queue: mpsc::UnboundedSender<AppEvent>,
-    queued_deltas: Arc<AtomicUsize>,
+    queue: mpsc::UnboundedSender<Queued>,
+    /// Free slots of the queue (a permit per slot, returned by the forwarding task).
+    room: Arc<Semaphore>,
     /// Agents that lost deltas since their last message.
     gapped: Mutex<HashSet<String>>,
 }
@@ -38,9 +47,14 @@ impl UiEmitter {
     /// the last `UiEmitter` handle is dropped.
     pub fn start(inner: Arc<dyn EventSink>, frame: Duration) -> Arc<UiEmitter> {
         let (queue, events) = mpsc::unbounded_channel();
-        let queued_deltas = Arc::new(AtomicUsize::new(0));
-        tokio::spawn(forward(events, inner, frame, Arc::clone(&queued_deltas)));
-        Arc::new(UiEmitter { queue, queued_deltas, gapped: Mutex::new(HashSet::new()) })
+        let room = Arc::new(Semaphore::new(QUEUE_CAPACITY));
+        tokio::spawn(forward(events, inner, frame, Arc::clone(&room)));
+        Arc::new(UiEmitter { queue, room, gapped: Mutex::new(HashSet::new()) })
+    }
+
+    /// Takes a slot of the queue if one is free.
+    fn take_slot(&self) -> bool {
+        self.room.try_acquire().map(tokio::sync::SemaphorePermit::forget).is_ok()
     }
 
     fn gapped(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
@@ -50,19 +64,26 @@ impl UiEmitter {
 
 impl EventSink for UiEmitter {
     fn emit(&self, mut event: AppEvent) {
+        let counted = self.take_slot();
         match &mut event {
-            AppEvent::AgentDelta { agent_id, .. } => {
-                if self.queued_deltas.load(Ordering::Relaxed) >= MAX_QUEUED_DELTAS {
-                    self.gapped().insert(agent_id.clone());
-                    return;
-                }
-                self.queued_deltas.fetch_add(1, Ordering::Relaxed);
+            AppEvent::AgentDelta { agent_id, .. } if !counted => {
+                self.gapped().insert(agent_id.clone());
+                return;
             }
             AppEvent::AgentMessage { agent_id, gap, .. } => *gap |= self.gapped().remove(agent_id.as_str()),
             _ => {}
         }
         // Only fails once the task is gone, i.e. while the app is going away.
-        let _ = self.queue.send(event);
+        let _ = self.queue.send(Queued { event, counted });
+    }
+
+    fn ready(&self) -> Ready<'_> {
+        Box::pin(async move {
+            // A free slot is enough; `emit` takes it. Closed never happens while `self` lives.
+            if let Ok(slot) = self.room.acquire().await {
+                drop(slot);
+            }
+        })
     }
 }
 
@@ -96,10 +117,10 @@ impl PendingDeltas {
 }
 
 async fn forward(
-    mut events: mpsc::UnboundedReceiver<AppEvent>,
+    mut events: mpsc::UnboundedReceiver<Queued>,
     inner: Arc<dyn EventSink>,
     frame: Duration,
-    queued_deltas: Arc<AtomicUsize>,
+    room: Arc<Semaphore>,
 ) {
     let mut pending = PendingDeltas::default();
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + frame, frame);
@@ -107,13 +128,16 @@ async fn forward(
     loop {
         tokio::select! {
             received = events.recv() => match received {
-                Some(delta @ AppEvent::AgentDelta { .. }) => {
-                    queued_deltas.fetch_sub(1, Ordering::Relaxed);
-                    pending.merge(delta);
-                }
-                Some(event) => {
-                    pending.flush(inner.as_ref());
-                    inner.emit(event);
+                Some(Queued { event, counted }) => {
+                    if counted {
+                        room.add_permits(1);
+                    }
+                    if matches!(event, AppEvent::AgentDelta { .. }) {
+                        pending.merge(event);
+                    } else {
+                        pending.flush(inner.as_ref());
+                        inner.emit(event);
+                    }
                 }
                 None => break,
             },
@@ -189,14 +213,14 @@ mod tests {
     async fn a_window_that_falls_behind_loses_only_deltas_and_is_told() {
         let (emitter, mut seen) = start();
         // The forwarding task does not run until this test yields, so everything queues.
-        for _ in 0..MAX_QUEUED_DELTAS + 10 {
+        for _ in 0..QUEUE_CAPACITY + 10 {
             emitter.emit(delta("r1", 0, "x"));
         }
         emitter.emit(message("b", false));
         emitter.emit(message("a", false));
         emitter.emit(message("a", false));
         let merged = seen.recv().await;
-        let expected = "x".repeat(MAX_QUEUED_DELTAS);
+        let expected = "x".repeat(QUEUE_CAPACITY);
         assert!(matches!(&merged, Some(AppEvent::AgentDelta { text, .. }) if *text == expected), "{merged:?}");
         assert_eq!(seen.recv().await, Some(message("b", false)), "another agent lost nothing");
         assert_eq!(seen.recv().await, Some(message("a", true)), "the next message of the agent says gap");
@@ -205,5 +229,21 @@ mod tests {
         emitter.emit(delta("r1", 0, "streams again"));
         tokio::time::sleep(FRAME * 2).await;
         assert_eq!(seen.recv().await, Some(delta("r1", 0, "streams again")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn producers_wait_while_the_queue_is_full_of_events_that_cannot_be_dropped() {
+        let (emitter, mut seen) = start();
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        // The forwarding task does not run until this test yields, so everything queues.
+        for _ in 0..QUEUE_CAPACITY {
+            emitter.emit(message("a", false));
+        }
+        assert!(emitter.ready().as_mut().poll(&mut context).is_pending(), "no room: a producer waits");
+        emitter.emit(message("a", false));
+        tokio::time::timeout(FRAME, emitter.ready()).await.expect("room once the task forwarded");
+        for _ in 0..=QUEUE_CAPACITY {
+            assert_eq!(seen.recv().await, Some(message("a", false)), "an event emitted while full still goes through");
+        }
     }
 }

@@ -50,11 +50,19 @@ pub async fn preflight(backend: &Backend, cwd: PathBuf) -> Result<Runtime, AppEr
     let bundle = resources::sidecar_bundle()
         .ok_or_else(|| runtime_error(ErrorCode::RuntimeMissing, "The agent runtime (agent-runner.mjs) is missing"))?;
     let claude_code = settings.claude_code_path.clone().map(PathBuf::from).or_else(resources::claude_code_binary);
-    if !mock && !claude_code.as_ref().is_some_and(|p| p.is_file()) {
+    let claude_config_dir = backend.paths().data_dir.join("claude-config");
+    let (binary, config_dir) = (claude_code.clone(), claude_config_dir.clone());
+    let claude_code_found = super::blocking(move || {
+        // Made by the first agent; later starts only look.
+        if !config_dir.is_dir() {
+            std::fs::create_dir_all(&config_dir).map_err(|e| AppError::io(&config_dir, e))?;
+        }
+        Ok(binary.as_ref().is_some_and(|p| p.is_file()))
+    })
+    .await?;
+    if !mock && !claude_code_found {
         return Err(runtime_error(ErrorCode::ClaudeCodeMissing, "The Claude Code binary is missing"));
     }
-    let claude_config_dir = backend.paths().data_dir.join("claude-config");
-    std::fs::create_dir_all(&claude_config_dir).map_err(|e| AppError::io(&claude_config_dir, e))?;
     Ok(Runtime {
         launch: LaunchSpec {
             node: node_path,

@@ -19,9 +19,14 @@ pub async fn refuse_if_agent_runs(backend: &Backend, skill: Option<&str>) -> Res
 }
 
 /// Pids of other live Skill Builder instances, from the instance registry (backend.md §5.2).
-pub fn other_live_instances(backend: &Backend) -> Vec<u32> {
-    let me = backend.instance();
-    let Ok(entries) = std::fs::read_dir(&backend.paths().instances) else { return Vec::new() };
+/// Reading the registry and probing the process table run on the blocking pool.
+pub async fn other_live_instances(backend: &Backend) -> Vec<u32> {
+    let (me, dir) = (backend.instance().clone(), backend.paths().instances.clone());
+    super::blocking(move || Ok(live_peers(&me, &dir))).await.unwrap_or_default()
+}
+
+fn live_peers(me: &crate::instance::InstanceInfo, dir: &std::path::Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut pids = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
@@ -36,8 +41,8 @@ pub fn other_live_instances(backend: &Backend) -> Vec<u32> {
 }
 
 /// `conflict{other_instance_running}` while another window or CLI command runs.
-pub fn refuse_if_other_instance(backend: &Backend, what: &str) -> Result<(), AppError> {
-    match other_live_instances(backend).first() {
+pub async fn refuse_if_other_instance(backend: &Backend, what: &str) -> Result<(), AppError> {
+    match other_live_instances(backend).await.first() {
         Some(pid) => Err(AppError::Conflict {
             reason: "other_instance_running",
             message: format!("Close the other Skill Builder window (pid {pid}) before you {what}"),

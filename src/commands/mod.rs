@@ -14,3 +14,12 @@ pub mod skills_path;
 pub mod suggest;
 pub mod usage;
 pub mod workspace;
+
+use crate::protocol::AppError;
+
+/// Runs file or process work on the blocking pool, so a slow disk never stalls a tokio worker.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+}

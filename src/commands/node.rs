@@ -50,10 +50,11 @@ pub async fn check_node() -> NodeStatus {
         if cfg!(windows) { "node.exe" } else { "bin/node" }
     ));
     let mut last: Option<NodeStatus> = None;
-    let candidates = bundled
-        .into_iter()
-        .map(|p| (p, NodeSource::Bundled))
-        .chain(system_candidates().into_iter().filter(|p| p.is_file()).map(|p| (p, NodeSource::System)));
+    let found = tokio::task::spawn_blocking(|| system_candidates().into_iter().filter(|p| p.is_file()).collect())
+        .await
+        .unwrap_or_else(|_| Vec::new());
+    let candidates =
+        bundled.into_iter().map(|p| (p, NodeSource::Bundled)).chain(found.into_iter().map(|p| (p, NodeSource::System)));
     for (path, source) in candidates {
         let status = match node_version(&path).await {
             Ok(version) => {
@@ -121,7 +122,8 @@ pub async fn check_startup_deps(backend: &Backend) -> Result<StartupDeps, AppErr
     let settings = backend.db().settings().await?;
     let mock = settings.agent_backend == AgentBackend::Mock || std::env::var_os("SKILL_BUILDER_MOCK_AGENTS").is_some();
     let claude = settings.claude_code_path.clone().map(PathBuf::from).or_else(resources::claude_code_binary);
-    let claude_ok = claude.as_ref().is_some_and(|p| p.is_file());
+    let binary = claude.clone();
+    let claude_ok = super::blocking(move || Ok(binary.as_ref().is_some_and(|p| p.is_file()))).await?;
     checks.push(check(
         "claude_code",
         "Claude Code",
@@ -132,7 +134,9 @@ pub async fn check_startup_deps(backend: &Backend) -> Result<StartupDeps, AppErr
     ));
     let workspace = &backend.paths().workspace;
     let probe = workspace.join(".write-probe");
-    let writable = std::fs::write(&probe, b"ok").is_ok() && std::fs::remove_file(&probe).is_ok();
+    let writable =
+        super::blocking(move || Ok(std::fs::write(&probe, b"ok").is_ok() && std::fs::remove_file(&probe).is_ok()))
+            .await?;
     checks.push(check(
         "workspace",
         "Workspace folder",
@@ -142,7 +146,8 @@ pub async fn check_startup_deps(backend: &Backend) -> Result<StartupDeps, AppErr
         "Make the app data folder writable, or start with --data-dir pointing elsewhere.",
     ));
     let skills = backend.skills_path().await;
-    let is_repo = skills.as_ref().is_ok_and(|p| p.join(".git").exists());
+    let git_dir = skills.as_ref().ok().map(|p| p.join(".git"));
+    let is_repo = super::blocking(move || Ok(git_dir.is_some_and(|g| g.exists()))).await?;
     checks.push(check(
         "skills_git",
         "Skills folder history",

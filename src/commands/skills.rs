@@ -13,6 +13,7 @@ use crate::pending::{self, PendingGuard, PendingOp};
 use crate::protocol::*;
 use crate::{Backend, crashpoint, folders, skill_fields};
 
+use super::blocking;
 use super::locks::{with_edit_lock, with_edit_lock_renaming};
 
 /// The library, newest first, narrowed by `filter`.
@@ -43,12 +44,19 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
 
     let skills_path = backend.skills_path().await?;
     let folder = skills_path.join(name.as_str());
-    if folder.symlink_metadata().is_ok() {
-        return Err(AppError::AlreadyExists { kind: "folder", name: folder.display().to_string() });
-    }
-    // A crash from here until the row exists leaves folders that reconciliation removes again.
-    let _pending = journal(backend, &skills_path, PendingOp::Create { name: name.to_string() })?;
-    create_dirs(&[folder.join("context"), folder.join("references")])?;
+    let record_args = (backend.paths().data_dir.clone(), backend.instance().clone(), skills_path.clone());
+    let (made, op) = (folder.clone(), PendingOp::Create { name: name.to_string() });
+    let pending = blocking(move || {
+        if made.symlink_metadata().is_ok() {
+            return Err(AppError::AlreadyExists { kind: "folder", name: made.display().to_string() });
+        }
+        // A crash from here until the row exists leaves folders that reconciliation removes again.
+        let (data_dir, me, root) = record_args;
+        let guard = pending::begin(&data_dir, &me, &root, op)?;
+        create_dirs(&[made.join("context"), made.join("references")])?;
+        Ok(guard)
+    })
+    .await?;
     crashpoint::hit("create:after_folders");
     let settings = backend.db().settings().await;
     let (author_login, author_avatar) = match settings {
@@ -61,19 +69,36 @@ pub async fn create_skill(backend: &Backend, req: CreateSkillRequest) -> Result<
             crashpoint::hit("create:after_row");
             // The folders are still empty, so this usually records nothing (backend.md §6.3).
             record(backend, &[name.to_string()], format!("{name}: created"), "created", Vec::new()).await;
+            release(pending).await;
             backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
             Ok(summary)
         }
         Err(err) => {
-            folders::remove_empty_tree(&folder);
+            let _ = blocking(move || {
+                folders::remove_empty_tree(&folder);
+                drop(pending);
+                Ok(())
+            })
+            .await;
             Err(err)
         }
     }
 }
 
 /// Records an operation that is about to change the skills folder (see [`pending`]).
-fn journal(backend: &Backend, skills_root: &Path, op: PendingOp) -> Result<PendingGuard, AppError> {
-    pending::begin(&backend.paths().data_dir, backend.instance(), skills_root, op)
+async fn journal(backend: &Backend, skills_root: &Path, op: PendingOp) -> Result<PendingGuard, AppError> {
+    let (data_dir, me, root) =
+        (backend.paths().data_dir.clone(), backend.instance().clone(), skills_root.to_path_buf());
+    blocking(move || pending::begin(&data_dir, &me, &root, op)).await
+}
+
+/// Removes an operation's record (dropping the guard) on the blocking pool.
+async fn release(guard: impl Send + 'static) {
+    let _ = blocking(move || {
+        drop(guard);
+        Ok(())
+    })
+    .await;
 }
 
 fn create_dirs(dirs: &[PathBuf]) -> Result<(), AppError> {
@@ -106,14 +131,15 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
     backend.db().get_skill(name.as_str()).await?;
     // No agent may keep writing into a folder that is about to go.
     backend.sidecars().stop_skill(name.as_str()).await?;
-    let (report, _pending) = with_edit_lock(backend, &name, async {
+    let (report, pending) = with_edit_lock(backend, &name, async {
         let mut report = DeleteSkillReport::default();
         let root = backend.skills_path().await?;
         let folder = root.join(name.as_str());
         // From here on the delete is finished by reconciliation if this process dies.
         let op = PendingOp::Delete { name: Some(name.to_string()), folder: name.to_string() };
-        let guard = delete_files.then(|| journal(backend, &root, op)).transpose()?;
-        if delete_files && folder.symlink_metadata().is_ok() {
+        let guard = if delete_files { Some(journal(backend, &root, op).await?) } else { None };
+        let probe = folder.clone();
+        if delete_files && blocking(move || Ok(probe.symlink_metadata().is_ok())).await? {
             let stamp = folders::stamp(&backend.clock().now_str());
             let trash = &backend.paths().trash;
             let removal = folders::remove_safely(backend.git(), &root, name.as_str(), "delete", trash, &stamp).await?;
@@ -123,8 +149,14 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
             crashpoint::hit("delete:after_folders");
         }
         let scratch = backend.paths().workspace.join(name.as_str());
-        if scratch.exists() {
-            std::fs::remove_dir_all(&scratch).map_err(|e| AppError::io(&scratch, e))?;
+        let removed = scratch.clone();
+        let scratch_removed = blocking(move || match std::fs::remove_dir_all(&removed) {
+            Ok(()) => Ok(true),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(AppError::io(&removed, err)),
+        })
+        .await?;
+        if scratch_removed {
             report.removed.push(scratch.display().to_string());
         }
         Ok((report, guard))
@@ -136,6 +168,7 @@ pub async fn delete_skill(backend: &Backend, name: &str, delete_files: bool) -> 
     if delete_files {
         record(backend, &[name.to_string()], format!("{name}: deleted"), "deleted", Vec::new()).await;
     }
+    release(pending).await;
     backend.emit(AppEvent::SkillsChanged { skill_name: name.to_string() });
     Ok(report)
 }
@@ -156,26 +189,32 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
         (skills_path.join(old.as_str()), skills_path.join(new.as_str())),
         (workspace.join(old.as_str()), workspace.join(new.as_str())),
     ];
-    for (_, to) in &moves {
-        if to.symlink_metadata().is_ok() {
-            return Err(AppError::AlreadyExists { kind: "folder", name: to.display().to_string() });
-        }
-    }
+    let targets: Vec<PathBuf> = moves.iter().map(|(_, to)| to.clone()).collect();
+    blocking(move || match targets.iter().find(|to| to.symlink_metadata().is_ok()) {
+        Some(to) => Err(AppError::AlreadyExists { kind: "folder", name: to.display().to_string() }),
+        None => Ok(()),
+    })
+    .await?;
     backend.sidecars().stop_skill(old.as_str()).await?;
-    let (summary, _pending) = with_edit_lock_renaming(backend, &old, &new, async {
+    let (summary, pending) = with_edit_lock_renaming(backend, &old, &new, async {
         // A crash before the row is renamed moves the folders back; after it, the commit follows.
         let op = PendingOp::Rename { old: old.to_string(), new: new.to_string() };
-        let guard = journal(backend, &skills_path, op)?;
-        let mut done: Vec<&(PathBuf, PathBuf)> = Vec::new();
-        for pair in &moves {
-            if pair.0.exists() {
-                if let Err(err) = std::fs::rename(&pair.0, &pair.1) {
-                    undo_moves(&done);
-                    return Err(AppError::io(&pair.0, err));
+        let guard = journal(backend, &skills_path, op).await?;
+        let pairs = moves.to_vec();
+        let done = blocking(move || {
+            let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+            for pair in pairs {
+                if pair.0.exists() {
+                    if let Err(err) = std::fs::rename(&pair.0, &pair.1) {
+                        undo_moves(&done);
+                        return Err(AppError::io(&pair.0, err));
+                    }
+                    done.push(pair);
                 }
-                done.push(pair);
             }
-        }
+            Ok(done)
+        })
+        .await?;
         crashpoint::hit("rename:after_folders");
         match backend.db().rename_skill(old.as_str(), new.as_str()).await {
             Ok(summary) => {
@@ -183,21 +222,32 @@ pub async fn rename_skill(backend: &Backend, old_name: &str, new_name: &str) -> 
                 Ok((summary, guard))
             }
             Err(err) => {
-                undo_moves(&done);
+                let _ = blocking(move || {
+                    undo_moves(&done);
+                    drop(guard);
+                    Ok(())
+                })
+                .await;
                 Err(err)
             }
         }
     })
     .await?;
-    rewrite_skill_md_name(&skills_path.join(new.as_str()).join("SKILL.md"), &new);
+    let (skill_md, renamed) = (skills_path.join(new.as_str()).join("SKILL.md"), new.clone());
+    let _ = blocking(move || {
+        rewrite_skill_md_name(&skill_md, &renamed);
+        Ok(())
+    })
+    .await;
     let folders = [new.to_string(), old.to_string()];
     let trailers = vec![(crate::actors::git::RENAMED_TRAILER, old.to_string())];
     record(backend, &folders, format!("{new}: renamed from {old}"), "renamed", trailers).await;
+    release(pending).await;
     backend.emit(AppEvent::SkillsChanged { skill_name: new.to_string() });
     Ok(summary)
 }
 
-fn undo_moves(done: &[&(PathBuf, PathBuf)]) {
+fn undo_moves(done: &[(PathBuf, PathBuf)]) {
     for (from, to) in done.iter().rev() {
         if let Err(err) = std::fs::rename(to, from) {
             tracing::error!(%err, from = %to.display(), to = %from.display(), "could not undo a rename");

@@ -37,13 +37,15 @@ pub async fn prepare(
         None => default_skills_path()?,
     };
     let mode = update.map_or(SkillsPathMode::Adopt, SkillsPathUpdate::mode);
+    let default_dir = default_skills_path().ok();
     let old = match &current.skills_path {
         Some(path) => Some(PathBuf::from(path)),
-        None => default_skills_path().ok().filter(|p| p.is_dir()),
+        None => super::blocking(move || Ok(default_dir.filter(|p| p.is_dir()))).await?,
     };
-    check_target(backend, &target, old.as_deref())?;
+    let (paths, checked, current_dir) = (backend.paths().clone(), target.clone(), old.clone());
+    super::blocking(move || check_target(&paths, &checked, current_dir.as_deref())).await?;
     super::guards::refuse_if_agent_runs(backend, None).await?;
-    super::guards::refuse_if_other_instance(backend, "change the skills folder")?;
+    super::guards::refuse_if_other_instance(backend, "change the skills folder").await?;
     let mut migration = SkillsPathMigration {
         mode,
         from: old.as_ref().map(|p| p.display().to_string()),
@@ -52,14 +54,19 @@ pub async fn prepare(
         commit_sha: None,
     };
     if mode == SkillsPathMode::Adopt {
-        std::fs::create_dir_all(&target).map_err(|e| AppError::io(&target, e))?;
+        let made = target.clone();
+        super::blocking(move || std::fs::create_dir_all(&made).map_err(|e| AppError::io(&made, e))).await?;
         return Ok(migration);
     }
-    let Some(old) = old.filter(|p| p.is_dir()) else {
+    let (probe, source) = (target.clone(), old.clone());
+    let (source, existed, before) = super::blocking(move || {
+        let source = source.filter(|p| p.is_dir());
+        Ok((source, probe.exists(), pre_existing(&probe)?))
+    })
+    .await?;
+    let Some(old) = source else {
         return Err(AppError::invalid("skillsPath", "there is no current skills folder to copy; use adopt"));
     };
-    let existed = target.exists();
-    let before = pre_existing(&target)?;
     let backend_for_copy = backend.clone();
     let (from, to) = (old.clone(), target.clone());
     let copied = tokio::task::spawn_blocking(move || copy_and_verify(&backend_for_copy, &from, &to))
@@ -68,7 +75,7 @@ pub async fn prepare(
     let copied = match copied {
         Ok(copied) => copied,
         Err(err) => {
-            undo_copy(&target, existed, &before);
+            undo_copy_blocking(target, existed, before).await;
             return Err(err);
         }
     };
@@ -84,16 +91,25 @@ pub async fn prepare(
     match backend.git().commit_at(target.clone(), skills, summary).await {
         Ok(sha) => migration.commit_sha = sha,
         Err(err) => {
-            undo_copy(&target, existed, &before);
+            undo_copy_blocking(target, existed, before).await;
             return Err(err);
         }
     }
     Ok(migration)
 }
 
+/// [`undo_copy`] on the blocking pool.
+async fn undo_copy_blocking(target: PathBuf, existed: bool, before: BTreeSet<std::ffi::OsString>) {
+    let _ = super::blocking(move || {
+        undo_copy(&target, existed, &before);
+        Ok(())
+    })
+    .await;
+}
+
 /// The target may not be the root, home, or overlap the current skills folder, the workspace or
 /// the app data folder; for `copy` it must be missing or hold only dotfiles (no `.git`).
-fn check_target(backend: &Backend, target: &Path, old: Option<&Path>) -> Result<(), AppError> {
+fn check_target(paths: &crate::config::AppPaths, target: &Path, old: Option<&Path>) -> Result<(), AppError> {
     let reject = |reason: &str| Err(AppError::invalid("skillsPath", reason.to_string()));
     if !target.is_absolute() {
         return reject("must be an absolute path");
@@ -106,7 +122,6 @@ fn check_target(backend: &Backend, target: &Path, old: Option<&Path>) -> Result<
     if dirs::home_dir().is_some_and(|h| canonical(&h) == t) {
         return reject("must not be your home folder");
     }
-    let paths = backend.paths();
     let mut others: Vec<(&str, PathBuf)> =
         vec![("the app data folder", paths.data_dir.clone()), ("the workspace", paths.workspace.clone())];
     if let Some(old) = old {

@@ -41,7 +41,7 @@ pub fn get_workspace_path(backend: &Backend) -> String {
 #[tracing::instrument(skip_all, err)]
 pub async fn clear_workspace(backend: &Backend) -> Result<ClearWorkspaceReport, AppError> {
     super::guards::refuse_if_agent_runs(backend, None).await?;
-    super::guards::refuse_if_other_instance(backend, "clear the workspace")?;
+    super::guards::refuse_if_other_instance(backend, "clear the workspace").await?;
     let workspace = backend.paths().workspace.clone();
     tokio::task::spawn_blocking(move || {
         let mut report = ClearWorkspaceReport::default();

@@ -10,6 +10,7 @@
 
 mod agent_process;
 mod agents;
+mod backpressure;
 mod cli;
 mod crash;
 mod crash_repair;

@@ -173,7 +173,7 @@ fn undo_moves(moves: &[(PathBuf, PathBuf)]) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("repair task: {e}")))?

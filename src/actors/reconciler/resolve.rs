@@ -96,13 +96,15 @@ pub async fn orphan(
         OrphanAction::DeleteAll => {
             let root = root(state).await?;
             let op = PendingOp::Delete { name: Some(name.to_string()), folder: folder.clone() };
-            let _pending = pending::begin(&args.paths.data_dir, &args.instance, &root, op)?;
+            let _pending = begin(&args, &root, op).await?;
             let stamp = folders::stamp(&args.clock.now_str());
             folders::remove_safely(&args.git, &root, &folder, "delete", &args.paths.trash, &stamp).await?;
             let scratch = args.paths.workspace.join(name);
-            if scratch.exists() {
-                std::fs::remove_dir_all(&scratch).map_err(|e| AppError::io(&scratch, e))?;
-            }
+            super::recover::blocking(move || match std::fs::remove_dir_all(&scratch) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(AppError::io(&scratch, err)),
+                _ => Ok(()),
+            })
+            .await?;
             args.db.delete_skill(name).await?;
             let names = [folder.clone()];
             args.git.auto_commit(CommitRequest::auto(&names, format!("{name}: deleted"), "deleted")).await;
@@ -165,7 +167,7 @@ pub async fn discovered(
         DiscoveryAction::Ignore => args.db.ignore_folder(folder).await?,
         DiscoveryAction::Delete => {
             let op = PendingOp::Delete { name: None, folder: folder.to_string() };
-            let _pending = pending::begin(&args.paths.data_dir, &args.instance, &root, op)?;
+            let _pending = begin(&args, &root, op).await?;
             let stamp = folders::stamp(&args.clock.now_str());
             folders::remove_safely(&args.git, &root, folder, "delete", &args.paths.trash, &stamp).await?;
             let names = [folder.to_string()];
@@ -200,4 +202,14 @@ pub async fn discovered(
         }
     }
     Ok(forget(state, folder))
+}
+
+/// Writes an operation's `pending/` record on the blocking pool.
+async fn begin(
+    args: &super::ReconcilerArgs,
+    root: &std::path::Path,
+    op: PendingOp,
+) -> Result<pending::PendingGuard, AppError> {
+    let (data_dir, me, root) = (args.paths.data_dir.clone(), args.instance.clone(), root.to_path_buf());
+    super::recover::blocking(move || pending::begin(&data_dir, &me, &root, op)).await
 }

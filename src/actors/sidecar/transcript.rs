@@ -2,18 +2,103 @@
 //! a header line with the redacted config, then every protocol line but deltas, then a footer.
 //! A transcript that cannot be written never stops the agent: failures are logged and the
 //! writer goes quiet.
+//!
+//! The agent actor never touches the file: [`Transcript`] hands lines to a writer thread through
+//! a bounded channel, and the actor waits when the writer is [`QUEUED_LINES`] behind, which in
+//! turn slows the reader of the sidecar's stdout. Redaction runs on the writer thread too.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::protocol::{AppError, LoggedMessage, RunTranscriptPage};
 use crate::redact::redact;
 
 /// Past this size only results, errors and the footer are written.
 const MAX_TRANSCRIPT_BYTES: u64 = 50 * 1024 * 1024;
+/// Lines waiting for the writer thread at most.
+pub const QUEUED_LINES: usize = 1024;
+/// How long an agent that stops waits for its transcript's footer to be written.
+const FINISH_TIMEOUT: Duration = Duration::from_secs(5);
+
+enum Op {
+    Line { line: String, essential: bool },
+    Flush,
+    Finish { status: &'static str, ended_at: String, exit_code: Option<i32>, done: oneshot::Sender<()> },
+}
+
+/// The agent's end of a transcript: a writer thread owns the file.
+pub struct Transcript {
+    ops: mpsc::Sender<Op>,
+    path: PathBuf,
+}
+
+impl Transcript {
+    /// Opens the file on the blocking pool and starts its writer thread; `None` (logged) when
+    /// either fails.
+    pub async fn open(dir: PathBuf, stem: String, secrets: Vec<String>) -> Option<Transcript> {
+        let opened = tokio::task::spawn_blocking(move || TranscriptWriter::create(&dir, &stem, secrets)).await;
+        let writer = opened.ok().flatten()?;
+        let path = writer.path().to_path_buf();
+        let (ops, queue) = mpsc::channel(QUEUED_LINES);
+        let spawned = std::thread::Builder::new().name("transcript".into()).spawn(move || write_all(writer, queue));
+        if let Err(err) = spawned {
+            tracing::warn!(%err, "cannot start the transcript writer");
+            return None;
+        }
+        Some(Transcript { ops, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A protocol line from the sidecar, as received; waits while the writer is behind.
+    pub async fn protocol_line(&self, line: &str, essential: bool) {
+        // Only fails once the writer gave up, which it has logged.
+        let _ = self.ops.send(Op::Line { line: line.to_string(), essential }).await;
+    }
+
+    /// A structured line written by the backend (header, stderr, user turn).
+    pub async fn record(&self, value: &Value) {
+        let _ = self.ops.send(Op::Line { line: value.to_string(), essential: true }).await;
+    }
+
+    /// Asks for a flush; skipped when the writer is busy anyway (it flushes on finish).
+    pub fn flush(&self) {
+        let _ = self.ops.try_send(Op::Flush);
+    }
+
+    /// Writes the footer and closes the file, waiting (a bounded time) until it is on disk.
+    pub async fn finish(self, status: &'static str, ended_at: String, exit_code: Option<i32>) {
+        let (done, written) = oneshot::channel();
+        if self.ops.send(Op::Finish { status, ended_at, exit_code, done }).await.is_ok()
+            && tokio::time::timeout(FINISH_TIMEOUT, written).await.is_err()
+        {
+            tracing::warn!(path = %self.path.display(), "the transcript footer was not written in time");
+        }
+    }
+}
+
+/// The writer thread: applies ops in order until the footer or until the agent is gone.
+fn write_all(mut writer: TranscriptWriter, mut queue: mpsc::Receiver<Op>) {
+    while let Some(op) = queue.blocking_recv() {
+        match op {
+            Op::Line { line, essential } => writer.write_raw(&line, essential),
+            Op::Flush => writer.flush(),
+            Op::Finish { status, ended_at, exit_code, done } => {
+                writer.finish(status, &ended_at, exit_code);
+                let _ = done.send(());
+                return;
+            }
+        }
+    }
+    writer.flush();
+}
 
 pub struct TranscriptWriter {
     path: PathBuf,
@@ -25,13 +110,12 @@ pub struct TranscriptWriter {
 }
 
 impl TranscriptWriter {
-    /// Opens a new transcript file (never overwriting one: `-2`, `-3`, … on collision).
+    /// Opens a new transcript file (never overwriting one: `-2`, `-3`, … on collision). The
+    /// folder is created only when the first open finds it missing.
     pub fn create(dir: &Path, stem: &str, secrets: Vec<String>) -> Option<Self> {
-        if let Err(err) = std::fs::create_dir_all(dir) {
-            tracing::warn!(%err, dir = %dir.display(), "cannot create the transcript folder");
-            return None;
-        }
-        for attempt in 1..100 {
+        let mut attempt = 1;
+        let mut made_dir = false;
+        while attempt < 100 {
             let name = if attempt == 1 { format!("{stem}.jsonl") } else { format!("{stem}-{attempt}.jsonl") };
             let path = dir.join(name);
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
@@ -45,7 +129,14 @@ impl TranscriptWriter {
                         secrets,
                     });
                 }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => attempt += 1,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound && !made_dir => {
+                    made_dir = true;
+                    if let Err(err) = std::fs::create_dir_all(dir) {
+                        tracing::warn!(%err, dir = %dir.display(), "cannot create the transcript folder");
+                        return None;
+                    }
+                }
                 Err(err) => {
                     tracing::warn!(%err, path = %path.display(), "cannot open the transcript");
                     return None;

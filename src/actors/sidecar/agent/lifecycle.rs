@@ -28,7 +28,7 @@ impl AgentActorState {
         );
     }
 
-    pub(super) fn cancel_deadline(&mut self, me: &ActorRef<AgentMsg>, run_id: &str) {
+    pub(super) async fn cancel_deadline(&mut self, me: &ActorRef<AgentMsg>, run_id: &str) {
         if !self.is_current(run_id) {
             return;
         }
@@ -39,7 +39,7 @@ impl AgentActorState {
         let error = self.error_info("cancelled", "The run did not stop in time and was ended", false, None);
         let completion = self.bare_completion(RunStatus::Cancelled, Some("cancelled"), None);
         self.finish_now(RunOutcome::Cancelled, completion, Some(error));
-        self.finalize(me, None);
+        self.finalize(me, None).await;
     }
 
     pub(super) fn error_info(
@@ -111,7 +111,7 @@ impl AgentActorState {
         self.missed_pongs += 1;
         tracing::warn!(agent = self.agent_id(), missed = self.missed_pongs, "the sidecar did not answer a ping");
         if self.missed_pongs >= 2 {
-            return self.crash(me, "sidecar_unresponsive", "The agent runtime stopped answering", None);
+            return self.crash(me, "sidecar_unresponsive", "The agent runtime stopped answering", None).await;
         }
         self.ping(me).await;
     }
@@ -132,16 +132,16 @@ impl AgentActorState {
         self.timers.push(me.send_after(self.ctx.timings.stop_grace, || AgentMsg::StopDeadline).abort_handle());
     }
 
-    pub(super) fn on_exit(&mut self, me: &ActorRef<AgentMsg>, info: ExitInfo) {
+    pub(super) async fn on_exit(&mut self, me: &ActorRef<AgentMsg>, info: ExitInfo) {
         if self.phase == AgentState::Stopping {
-            return self.finalize(me, Some(info));
+            return self.finalize(me, Some(info)).await;
         }
         let message = match (info.code, info.signal) {
             (Some(code), _) => format!("The agent process exited unexpectedly (code {code})"),
             (None, Some(signal)) => format!("The agent process was killed (signal {signal})"),
             _ => "The agent process exited unexpectedly".to_string(),
         };
-        self.crash(me, "sidecar_crashed", &message, Some(info));
+        self.crash(me, "sidecar_crashed", &message, Some(info)).await;
     }
 
     pub(super) fn fail_start(&mut self, me: &ActorRef<AgentMsg>, reason: &'static str) {
@@ -168,7 +168,13 @@ impl AgentActorState {
     }
 
     /// The process died or hung: fail the run, report, stop.
-    pub(super) fn crash(&mut self, me: &ActorRef<AgentMsg>, category: &str, message: &str, exit: Option<ExitInfo>) {
+    pub(super) async fn crash(
+        &mut self,
+        me: &ActorRef<AgentMsg>,
+        category: &str,
+        message: &str,
+        exit: Option<ExitInfo>,
+    ) {
         if !self.ready {
             return self.fail_start(me, "spawn_failed");
         }
@@ -177,11 +183,11 @@ impl AgentActorState {
         let completion = self.bare_completion(RunStatus::Failed, Some(category), Some(message));
         self.finish_now(RunOutcome::Crashed, completion, Some(error));
         self.stop_reason = if category == "sidecar_unresponsive" { "hung" } else { "crashed" };
-        self.finalize(me, exit);
+        self.finalize(me, exit).await;
     }
 
     /// Closes the transcript, answers stop requests, emits `stopped` and stops the actor.
-    pub(super) fn finalize(&mut self, me: &ActorRef<AgentMsg>, exit: Option<ExitInfo>) {
+    pub(super) async fn finalize(&mut self, me: &ActorRef<AgentMsg>, exit: Option<ExitInfo>) {
         if self.phase == AgentState::Stopped {
             return;
         }
@@ -192,8 +198,8 @@ impl AgentActorState {
         }
         let ended_at = self.ctx.clock.now_str();
         let code = exit.and_then(|e| e.code);
-        if let Some(t) = self.transcript.as_mut() {
-            t.finish(self.stop_reason, &ended_at, code);
+        if let Some(t) = self.transcript.take() {
+            t.finish(self.stop_reason, ended_at, code).await;
         }
         for reply in self.stop_replies.drain(..) {
             answer(reply, Ok(self.forced));

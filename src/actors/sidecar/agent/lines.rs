@@ -3,7 +3,15 @@
 // The actor's imports and types, shared by its parts.
 use super::*;
 
-pub(super) async fn read_lines(stdout: Box<dyn AsyncRead + Send + Unpin>, me: ActorRef<AgentMsg>) {
+/// Reads stdout line by line. Before handing a line over it waits for room in the event sink
+/// and for one of the actor's line permits, so while either is exhausted nothing more is read
+/// and the sidecar blocks on its full pipe.
+pub(super) async fn read_lines(
+    stdout: Box<dyn AsyncRead + Send + Unpin>,
+    me: ActorRef<AgentMsg>,
+    lines: Arc<Semaphore>,
+    events: Arc<dyn crate::events::EventSink>,
+) {
     let mut reader = BufReader::with_capacity(64 * 1024, stdout);
     let mut buf = Vec::new();
     loop {
@@ -20,7 +28,12 @@ pub(super) async fn read_lines(stdout: Box<dyn AsyncRead + Send + Unpin>, me: Ac
             }
             Ok(_) => {
                 let line = String::from_utf8_lossy(&buf).trim_end().to_string();
-                if !line.is_empty() && me.cast(AgentMsg::Line(line)).is_err() {
+                if line.is_empty() {
+                    continue;
+                }
+                events.ready().await;
+                let Some(permit) = line_permit(&lines).await else { return };
+                if me.cast(AgentMsg::Line(line, permit)).is_err() {
                     return;
                 }
             }
@@ -28,10 +41,28 @@ pub(super) async fn read_lines(stdout: Box<dyn AsyncRead + Send + Unpin>, me: Ac
     }
 }
 
-pub(super) async fn read_stderr(stderr: Box<dyn AsyncRead + Send + Unpin>, me: ActorRef<AgentMsg>) {
+/// One line's permit; `None` once the actor is gone (it closes the semaphore). When none is
+/// free, the reader waits until a quarter of them are, so reader and actor take turns in
+/// batches instead of waking each other for every line.
+async fn line_permit(lines: &Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+    match Arc::clone(lines).try_acquire_owned() {
+        Ok(permit) => return Some(permit),
+        Err(tokio::sync::TryAcquireError::Closed) => return None,
+        Err(tokio::sync::TryAcquireError::NoPermits) => {}
+    }
+    drop(lines.acquire_many(RESUME_AFTER).await.ok()?);
+    Arc::clone(lines).acquire_owned().await.ok()
+}
+
+pub(super) async fn read_stderr(
+    stderr: Box<dyn AsyncRead + Send + Unpin>,
+    me: ActorRef<AgentMsg>,
+    budget: Arc<Semaphore>,
+) {
     let mut lines = BufReader::new(stderr).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        if me.cast(AgentMsg::Stderr(line)).is_err() {
+        let Ok(permit) = Arc::clone(&budget).acquire_owned().await else { return };
+        if me.cast(AgentMsg::Stderr(line, permit)).is_err() {
             return;
         }
     }
@@ -49,7 +80,7 @@ impl AgentActorState {
                 };
                 let preview: String = crate::redact::redact(line, &[]).chars().take(300).collect();
                 tracing::warn!(agent = self.agent_id(), why, preview, "dropped a sidecar line");
-                return self.protocol_error(me, why);
+                return self.protocol_error(me, why).await;
             }
         };
         match decoded {
@@ -62,13 +93,13 @@ impl AgentActorState {
                 }
             }
             SidecarLine::Progress { run_id, stage, detail, .. } if self.is_current(&run_id) => {
-                self.log_line(line, false);
+                self.log_line(line, false).await;
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
                 self.ctx.events.emit(AppEvent::AgentProgress { agent_id, run_id, stage, detail });
             }
             SidecarLine::Message { run_id, seq, items, .. } if self.is_current(&run_id) => {
-                self.log_line(line, false);
+                self.log_line(line, false).await;
                 self.touch(me);
                 let agent_id = self.spec.agent_id.clone();
                 self.ctx.events.emit(AppEvent::AgentMessage { agent_id, run_id, seq, items, gap: false });
@@ -79,7 +110,7 @@ impl AgentActorState {
                 self.ctx.events.emit(AppEvent::AgentDelta { agent_id, run_id, message_id, index, block, text });
             }
             SidecarLine::Result(result) if self.is_current(&result.run_id) => {
-                self.log_line(line, true);
+                self.log_line(line, true).await;
                 let (outcome, status) = outcome_of(&result);
                 let error = result.error.as_ref().map(run_error_from);
                 let completion = completion_from_result(&result, status);
@@ -92,7 +123,7 @@ impl AgentActorState {
             SidecarLine::Error { run_id: Some(run_id), category, message, retryable, .. }
                 if self.is_current(&run_id) =>
             {
-                self.log_line(line, true);
+                self.log_line(line, true).await;
                 let error = RunErrorInfo {
                     category: category.clone(),
                     message: message.clone(),
@@ -108,10 +139,10 @@ impl AgentActorState {
                 self.finish_run(me, outcome, completion, Some(error), None).await;
             }
             SidecarLine::Error { run_id: None, category, message, .. } => {
-                self.log_line(line, true);
+                self.log_line(line, true).await;
                 tracing::warn!(agent = self.agent_id(), category, message, "sidecar reported an error");
             }
-            SidecarLine::SessionEnded { .. } | SidecarLine::Exited { .. } => self.log_line(line, true),
+            SidecarLine::SessionEnded { .. } | SidecarLine::Exited { .. } => self.log_line(line, true).await,
             SidecarLine::Unknown => tracing::debug!(agent = self.agent_id(), "ignored a sidecar line of unknown type"),
             _ => tracing::debug!(agent = self.agent_id(), "dropped a line for a run that is not running"),
         }
@@ -121,26 +152,26 @@ impl AgentActorState {
         self.run.as_ref().is_some_and(|r| r.run_id == run_id && !r.finished)
     }
 
-    pub(super) fn log_line(&mut self, line: &str, essential: bool) {
-        if let Some(t) = self.transcript.as_mut() {
-            t.protocol_line(line, essential);
+    pub(super) async fn log_line(&mut self, line: &str, essential: bool) {
+        if let Some(t) = self.transcript.as_ref() {
+            t.protocol_line(line, essential).await;
         }
     }
 
-    pub(super) fn protocol_error(&mut self, me: &ActorRef<AgentMsg>, why: &str) {
+    pub(super) async fn protocol_error(&mut self, me: &ActorRef<AgentMsg>, why: &str) {
         self.protocol_errors += 1;
         if self.protocol_errors > MAX_PROTOCOL_ERRORS {
             tracing::error!(agent = self.agent_id(), why, "the sidecar is broken; stopping it");
-            self.crash(me, "protocol", "The agent runtime sent too many unreadable lines", None);
+            self.crash(me, "protocol", "The agent runtime sent too many unreadable lines", None).await;
         }
     }
 
-    pub(super) fn on_stderr(&mut self, line: String) {
+    pub(super) async fn on_stderr(&mut self, line: String) {
         let secrets: Vec<&str> = self.spec.api_key.iter().map(|k| k.expose().as_str()).collect();
         let clean: String = crate::redact::redact(&line, &secrets).chars().take(500).collect();
         tracing::debug!(agent = self.agent_id(), line = %clean, "sidecar stderr");
-        if let Some(t) = self.transcript.as_mut() {
-            t.record(&json!({ "type": "stderr", "line": clean }));
+        if let Some(t) = self.transcript.as_ref() {
+            t.record(&json!({ "type": "stderr", "line": clean })).await;
         }
         if self.stderr_tail.len() == STDERR_TAIL {
             self.stderr_tail.pop_front();

@@ -3,13 +3,20 @@
 //! Reader tasks turn the child's stdout, stderr and exit into messages, so handlers never wait
 //! on agent work. Every run ends with exactly one `agent-exit`, also when the process crashes,
 //! hangs or is shut down. Undecodable lines are logged and dropped, never fatal.
+//!
+//! The output path is bounded end to end (§4.3): a line in the mailbox holds one of
+//! [`LINES_IN_FLIGHT`] permits until it is handled, the reader waits for the event sink's room
+//! before it takes a permit, and the transcript writer's channel is bounded; whichever is full
+//! stops the reader, so the pipe fills and the sidecar waits instead of memory growing.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::AbortHandle;
 
 mod lifecycle;
@@ -18,7 +25,7 @@ mod runs;
 
 use super::process::{ExitInfo, ProcessControl, SidecarProcess};
 use super::spec::{AgentContext, AgentSpec, RunRecord};
-use super::transcript::{TranscriptWriter, file_id};
+use super::transcript::{Transcript, file_id};
 use super::wire::{completion_from_result, outcome_of, run_error_from};
 use crate::actors::ask::{Reply, answer};
 use crate::events::{AppEvent, RunErrorInfo, RunOutcome};
@@ -32,11 +39,16 @@ use lines::{read_lines, read_stderr};
 const MAX_PROTOCOL_ERRORS: u32 = 1000;
 /// Stderr lines kept for crash reports.
 const STDERR_TAIL: usize = 40;
+/// Sidecar lines (stdout and stderr) read but not yet handled, at most.
+pub const LINES_IN_FLIGHT: usize = 1024;
+/// Free permits a blocked reader waits for before it reads on.
+const RESUME_AFTER: u32 = 256;
 
 pub enum AgentMsg {
-    Line(String),
+    /// A stdout line; the permit is released once it is handled.
+    Line(String, OwnedSemaphorePermit),
     LineTooLong,
-    Stderr(String),
+    Stderr(String, OwnedSemaphorePermit),
     Exited(ExitInfo),
     HandshakeTimeout,
     IdleCheck {
@@ -105,13 +117,16 @@ pub struct AgentActorState {
     stop_replies: Vec<Reply<bool>>,
     stop_reason: &'static str,
     forced: bool,
-    transcript: Option<TranscriptWriter>,
+    transcript: Option<Transcript>,
+    /// Permits of lines read but not handled; closed when the actor goes, ending the readers.
+    lines: Arc<Semaphore>,
 }
 
 impl Drop for AgentActorState {
     fn drop(&mut self) {
         // Whatever happened to the actor (panic included), the process group dies with it.
         self.control.kill();
+        self.lines.close();
         for timer in self.timers.drain(..).chain(self.idle_timer.take()).chain(self.pong_timer.take()) {
             timer.abort();
         }
@@ -126,8 +141,9 @@ impl Actor for AgentActor {
     async fn pre_start(&self, me: ActorRef<AgentMsg>, args: AgentArgs) -> Result<AgentActorState, ActorProcessingErr> {
         let AgentArgs { spec, process, first_run_id, start_reply, ctx } = args;
         let SidecarProcess { stdin, stdout, stderr, exit, control, .. } = process;
-        tokio::spawn(read_lines(stdout, me.clone()));
-        tokio::spawn(read_stderr(stderr, me.clone()));
+        let lines = Arc::new(Semaphore::new(LINES_IN_FLIGHT));
+        tokio::spawn(read_lines(stdout, me.clone(), Arc::clone(&lines), Arc::clone(&ctx.events)));
+        tokio::spawn(read_stderr(stderr, me.clone(), Arc::clone(&lines)));
         let exit_me = me.clone();
         tokio::spawn(async move {
             let info = exit.await;
@@ -157,6 +173,7 @@ impl Actor for AgentActor {
             stop_reason: "completed",
             forced: false,
             transcript: None,
+            lines,
         };
         state.emit_state(None, None);
         Ok(state)
@@ -169,10 +186,11 @@ impl Actor for AgentActor {
         state: &mut AgentActorState,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            AgentMsg::Line(line) => state.on_line(&me, &line).await,
-            AgentMsg::LineTooLong => state.protocol_error(&me, "a line over 16 MiB was discarded"),
-            AgentMsg::Stderr(line) => state.on_stderr(line),
-            AgentMsg::Exited(info) => state.on_exit(&me, info),
+            // The permit is dropped, letting the reader hand over another line, once it is handled.
+            AgentMsg::Line(line, _permit) => state.on_line(&me, &line).await,
+            AgentMsg::LineTooLong => state.protocol_error(&me, "a line over 16 MiB was discarded").await,
+            AgentMsg::Stderr(line, _permit) => state.on_stderr(line).await,
+            AgentMsg::Exited(info) => state.on_exit(&me, info).await,
             AgentMsg::HandshakeTimeout if !state.ready => state.fail_start(&me, "ready_timeout"),
             AgentMsg::HandshakeTimeout => {}
             AgentMsg::IdleCheck { generation } => {
@@ -183,15 +201,15 @@ impl Actor for AgentActor {
             AgentMsg::HeartbeatTick => state.heartbeat(&me).await,
             AgentMsg::PongDeadline { nonce } => state.pong_missed(&me, nonce).await,
             AgentMsg::FlushTick => {
-                if let Some(t) = state.transcript.as_mut() {
+                if let Some(t) = state.transcript.as_ref() {
                     t.flush();
                 }
             }
-            AgentMsg::CancelDeadline { run_id } => state.cancel_deadline(&me, &run_id),
+            AgentMsg::CancelDeadline { run_id } => state.cancel_deadline(&me, &run_id).await,
             AgentMsg::StopDeadline => {
                 state.forced = true;
                 state.control.kill();
-                state.finalize(&me, None);
+                state.finalize(&me, None).await;
             }
             AgentMsg::Send { text, reply } => {
                 let result = state.send_turn(&me, &text).await;

@@ -14,7 +14,7 @@ impl AgentActorState {
         self.ready = true;
         self.timers.push(me.send_interval(self.ctx.timings.heartbeat, || AgentMsg::HeartbeatTick).abort_handle());
         self.timers.push(me.send_interval(self.ctx.timings.flush_every, || AgentMsg::FlushTick).abort_handle());
-        self.open_transcript();
+        self.open_transcript().await;
         let run_id = self.first_run_id.clone();
         let config = self.spec.config.clone();
         let line = match &self.spec.workflow_session_id {
@@ -40,21 +40,21 @@ impl AgentActorState {
         }
     }
 
-    pub(super) fn open_transcript(&mut self) {
+    pub(super) async fn open_transcript(&mut self) {
         let Some(dir) = self.spec.transcript_dir.clone() else { return };
         let now = self.ctx.clock.now();
         let id8 = file_id(&self.spec.agent_id);
         let stem = format!("{}-{}-{id8}", self.spec.config.label, now.format("%Y%m%dT%H%M%S%.3fZ"));
         let secrets = self.spec.api_key.iter().map(|k| k.expose().clone()).collect();
-        self.transcript = TranscriptWriter::create(&dir, &stem, secrets);
+        self.transcript = Transcript::open(dir, stem, secrets).await;
         let header = json!({
             "type": "transcript", "format": 1, "run_id": self.first_run_id, "agent_id": self.spec.agent_id,
             "skill": self.spec.skill, "kind": self.spec.kind, "step": self.spec.step, "label": self.spec.config.label,
             "started_at": self.ctx.clock.now_str(), "app_version": env!("CARGO_PKG_VERSION"), "protocol": PROTOCOL_VERSION,
             "config": self.spec.config, "env": { "ANTHROPIC_API_KEY": "[REDACTED]" },
         });
-        if let Some(t) = self.transcript.as_mut() {
-            t.record(&header);
+        if let Some(t) = self.transcript.as_ref() {
+            t.record(&header).await;
         }
     }
 
@@ -133,7 +133,7 @@ impl AgentActorState {
         run.finished = true;
         let run_id = run.run_id.clone();
         let _ = self.ctx.records.send(RunRecord::Finished(RunCompletion { run_id: run_id.clone(), ..completion }));
-        if let Some(t) = self.transcript.as_mut() {
+        if let Some(t) = self.transcript.as_ref() {
             t.flush();
         }
         self.ctx.events.emit(AppEvent::AgentExit {
@@ -168,8 +168,8 @@ impl AgentActorState {
         let run_id = format!("run-{}", uuid::Uuid::now_v7());
         let line = SidecarRequest::SessionSend { run_id: &run_id, session_id: &session_id, text }.to_line();
         self.write(&line).await?;
-        if let Some(t) = self.transcript.as_mut() {
-            t.record(&json!({ "type": "user_turn", "run_id": run_id, "text": text }));
+        if let Some(t) = self.transcript.as_ref() {
+            t.record(&json!({ "type": "user_turn", "run_id": run_id, "text": text })).await;
         }
         Ok(self.begin_run(me, run_id))
     }
