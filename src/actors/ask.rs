@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use ractor::concurrency::OneshotReceiver;
 use ractor::{ActorRef, MessagingErr, RpcReplyPort};
 
 use super::supervision::{ActorSlot, RESTART_WAIT};
@@ -27,9 +28,9 @@ where
     M: ractor::Message,
     T: Send + 'static,
 {
-    let (port, answer) = ractor::concurrency::oneshot();
+    let (message, answer) = request(msg, timeout);
     let target = slot.current();
-    if let Err(MessagingErr::SendErr(message)) = target.send_message(msg(RpcReplyPort::from((port, timeout)))) {
+    if let Err(MessagingErr::SendErr(message)) = target.send_message(message) {
         let Some(restarted) = slot.replacement(&target, RESTART_WAIT).await else {
             return Err(AppError::Unavailable { actor: kind });
         };
@@ -50,13 +51,19 @@ where
     M: ractor::Message,
     T: Send + 'static,
 {
-    let (port, answer) = ractor::concurrency::oneshot();
-    actor.send_message(msg(RpcReplyPort::from((port, timeout)))).map_err(|_| AppError::Unavailable { actor: kind })?;
+    let (message, answer) = request(msg, timeout);
+    actor.send_message(message).map_err(|_| AppError::Unavailable { actor: kind })?;
     await_answer(answer, kind, operation, timeout).await
 }
 
+/// The message with its reply port, and where the answer will arrive.
+fn request<M, T>(msg: impl FnOnce(Reply<T>) -> M, timeout: Duration) -> (M, OneshotReceiver<Result<T, AppError>>) {
+    let (port, answer) = ractor::concurrency::oneshot();
+    (msg(RpcReplyPort::from((port, timeout))), answer)
+}
+
 async fn await_answer<T>(
-    answer: ractor::concurrency::OneshotReceiver<Result<T, AppError>>,
+    answer: OneshotReceiver<Result<T, AppError>>,
     kind: ActorKind,
     operation: &str,
     timeout: Duration,

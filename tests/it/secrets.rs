@@ -16,23 +16,14 @@ const KEY: &str = "sk-ant-test-secret-0001";
 const NEW_KEY: &str = "sk-ant-test-secret-0002";
 
 /// The real binary on `root`, talking to the session bus at `bus`.
-fn sb(root: &Path, bus: &str, args: &[&str], stdin: Option<&str>) -> (bool, Value) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
+fn sb_on_bus(root: &Path, bus: &str, args: &[&str], stdin: Option<&str>) -> (bool, Value) {
+    let mut command = sb(root);
     command
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .arg("--json")
         .args(args)
-        .env_remove("SKILL_BUILDER_DATA_DIR")
         .env_remove("SKILL_BUILDER_SECRET_STORE")
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .env("HOME", root.join("home"))
-        .env("TMPDIR", root.join("tmp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stdin(Stdio::piped());
     let mut child = command.spawn().unwrap();
     let mut input = child.stdin.take().unwrap();
     if let Some(text) = stdin {
@@ -55,7 +46,7 @@ fn ok(result: (bool, Value)) -> Value {
 }
 
 fn api_key_status(root: &Path, bus: &str) -> Value {
-    ok(sb(root, bus, &["settings", "get"], None))["anthropicApiKey"].clone()
+    ok(sb_on_bus(root, bus, &["settings", "get"], None))["anthropicApiKey"].clone()
 }
 
 fn stored_in_database(root: &Path) -> i64 {
@@ -91,7 +82,8 @@ fn without_a_keychain_secrets_go_to_the_private_database_and_never_through_argv(
     prepare(root);
     let no_bus = format!("unix:path={}", root.join("no-bus").display());
 
-    let status = ok(sb(root, &no_bus, &["settings", "set-secret", "anthropic-api-key"], Some(&format!("{KEY}\n"))));
+    let status =
+        ok(sb_on_bus(root, &no_bus, &["settings", "set-secret", "anthropic-api-key"], Some(&format!("{KEY}\n"))));
     assert_eq!(status, serde_json::json!({ "set": true, "hint": "0001", "backend": "database" }));
     assert_eq!(api_key_status(root, &no_bus)["backend"], "database");
     assert_eq!(stored_in_database(root), 1);
@@ -104,15 +96,15 @@ fn without_a_keychain_secrets_go_to_the_private_database_and_never_through_argv(
 
     // The argv forms are gone: a patch carrying a secret and `--api-key` are refused.
     let patch = format!(r#"{{"anthropicApiKey":{{"set":"{NEW_KEY}"}}}}"#);
-    let (success, err) = sb(root, &no_bus, &["settings", "save", &patch], None);
+    let (success, err) = sb_on_bus(root, &no_bus, &["settings", "save", &patch], None);
     assert!(!success);
     assert_eq!(err["details"]["field"], "anthropicApiKey");
-    let (success, err) = sb(root, &no_bus, &["settings", "test-api-key", "--api-key", NEW_KEY], None);
+    let (success, err) = sb_on_bus(root, &no_bus, &["settings", "test-api-key", "--api-key", NEW_KEY], None);
     assert!(!success);
     assert_eq!(err["code"], "invalid_input");
     assert_eq!(api_key_status(root, &no_bus)["hint"], "0001");
 
-    let cleared = ok(sb(root, &no_bus, &["settings", "clear-secret", "anthropic-api-key"], None));
+    let cleared = ok(sb_on_bus(root, &no_bus, &["settings", "clear-secret", "anthropic-api-key"], None));
     assert_eq!(cleared["set"], false);
     assert_eq!(stored_in_database(root), 0);
 }
@@ -183,7 +175,7 @@ fn secrets_move_into_the_keychain_once_it_answers_and_stay_there() {
     prepare(root);
     // First no keychain answers: the key lands in the database fallback.
     let no_bus = format!("unix:path={}", root.join("no-bus").display());
-    ok(sb(root, &no_bus, &["settings", "set-secret", "anthropic-api-key"], Some(KEY)));
+    ok(sb_on_bus(root, &no_bus, &["settings", "set-secret", "anthropic-api-key"], Some(KEY)));
     assert_eq!(stored_in_database(root), 1);
 
     let Some((bus, _bus)) = private_secret_service(root) else { return };
@@ -201,12 +193,13 @@ fn secrets_move_into_the_keychain_once_it_answers_and_stay_there() {
     assert!(!contains(&data_bytes(root), KEY), "no trace of the key in the data folder");
 
     // New secrets go straight to the keychain, and a later process reads them from there.
-    let saved = ok(sb(root, &bus, &["settings", "set-secret", "anthropic-api-key"], Some(&format!("{NEW_KEY}\n"))));
+    let saved =
+        ok(sb_on_bus(root, &bus, &["settings", "set-secret", "anthropic-api-key"], Some(&format!("{NEW_KEY}\n"))));
     assert_eq!(saved, serde_json::json!({ "set": true, "hint": "0002", "backend": "keychain" }));
     assert_eq!(stored_in_database(root), 0);
     assert_eq!(api_key_status(root, &bus)["hint"], "0002");
     assert!(!contains(&data_bytes(root), NEW_KEY));
 
-    ok(sb(root, &bus, &["settings", "clear-secret", "anthropic-api-key"], None));
+    ok(sb_on_bus(root, &bus, &["settings", "clear-secret", "anthropic-api-key"], None));
     assert_eq!(api_key_status(root, &bus), serde_json::json!({ "set": false, "hint": null, "backend": "keychain" }));
 }
