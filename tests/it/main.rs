@@ -14,6 +14,7 @@ mod crash;
 mod files;
 mod full_disk;
 mod git;
+mod git_initial;
 mod locks;
 mod migrations;
 mod reconcile;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{Repository, RepositoryInitOptions, RepositoryState, Signature, Time};
+use git2::{Repository, RepositoryState, Signature, Time};
 
 use super::commit;
 use crate::clock::SharedClock;
@@ -166,16 +166,7 @@ impl GitCore {
             }
         }
         self.refuse_unsafe_location(root).map_err(failed)?;
-        let was_empty = std::fs::read_dir(root).map(|mut d| d.next().is_none()).unwrap_or(true);
-        let mut options = RepositoryInitOptions::new();
-        options.initial_head("main").no_reinit(true);
-        let repo = Repository::init_opts(root, &options).map_err(|e| failed(e.message().to_string()))?;
-        ensure_ignore_block(root).map_err(|e| failed(e.to_string()))?;
-        let message = if was_empty { "Initial commit" } else { "record existing skills" };
-        let signature = self.signature(&repo).map_err(|e| failed(e.to_string()))?;
-        super::initial::initial(&repo, &signature, message).map_err(|e| failed(e.to_string()))?;
-        tracing::info!(root = %root.display(), message, "initialised the skills folder's repository");
-        Ok(repo)
+        super::create::create(root, |repo| self.signature(repo)).map_err(|e| failed(e.to_string()))
     }
 
     /// Adds the managed ignore block to an adopted repository and commits that one file when the

@@ -6,11 +6,12 @@
 
 mod commit;
 mod core;
+mod create;
 mod diff;
 mod history;
 mod initial;
 mod ops;
-mod pack;
+mod packer;
 mod restore;
 mod snapshot;
 
