@@ -16,7 +16,7 @@ use std::time::Instant;
 use git2::{IndexEntry, Oid, Repository, Signature};
 
 use super::commit::{MODE_TREE, build_dir, build_file, message, open_index};
-use super::packer::Packer;
+use super::packer::{self, Packer};
 use super::snapshot::{Hasher, NeedsFilters, filters_configured};
 use crate::crashpoint;
 use crate::protocol::AppError;
@@ -153,10 +153,11 @@ fn build_parallel(gitdir: &Path, dirs: &[String], hashing: Hashing) -> PartResul
 /// One thread's folders: objects into its own mempack, packed every few MB.
 fn build_part(gitdir: &Path, part: &[String], hashing: Hashing) -> PartResult {
     let started = Instant::now();
-    let repo = Repository::open(gitdir)?;
+    let disk = Repository::open(gitdir)?;
+    let disk_odb = disk.odb()?;
+    let (repo, odb) = packer::in_memory(gitdir)?;
     let workdir = repo.workdir().ok_or_else(|| AppError::Git { reason: "unavailable", message: "bare".into() })?;
-    let odb = repo.odb()?;
-    let mut packer = Packer::new(&repo, &odb)?;
+    let mut packer = Packer::new(&repo, &odb, &disk_odb)?;
     let mut hasher = Hasher::new(&repo, &odb);
     let mut out = Vec::with_capacity(part.len());
     for name in part {
@@ -178,6 +179,8 @@ fn build_part(gitdir: &Path, part: &[String], hashing: Hashing) -> PartResult {
     tracing::debug!(
         folders = part.len(),
         packs = packer.packs,
+        build_ms = packer.build_ms,
+        index_ms = packer.index_ms,
         ms = started.elapsed().as_millis() as u64,
         "packed a part"
     );

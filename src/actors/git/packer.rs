@@ -2,14 +2,14 @@
 //! with bounded memory.
 //!
 //! A loose object costs a file creation and a rename; the first commit of a 10,000-skill
-//! library (over 100,000 objects) took tens of seconds that way. Here a mempack backend, added to
-//! the repository's object database above the disk backends, catches every write in memory;
-//! every few MB the trees written since the last flush go through libgit2's pack builder (deltas
-//! between similar files, zlib) into `Odb::packwriter`, which indexes the pack on disk, and the
-//! mempack is emptied. (`Mempack::dump` packs only what commits reach, and these objects have
+//! library (over 100,000 objects) took tens of seconds that way. Here objects are written through
+//! a repository handle whose object database is a mempack; every few MB the trees written since
+//! the last flush go through libgit2's pack builder (deltas between similar files, zlib) into the
+//! repository's `Odb::packwriter`, which indexes the pack on disk, and the mempack is emptied. (`Mempack::dump` packs only what commits reach, and these objects have
 //! no commit yet, so the pack builder is given the trees instead.)
 
 use std::io::Write as _;
+use std::path::Path;
 
 use git2::{Buf, Mempack, Odb, Oid, Repository};
 
@@ -17,26 +17,38 @@ use crate::protocol::AppError;
 
 /// Content gathered in memory before it is packed to disk.
 pub const FLUSH_BYTES: u64 = 8 << 20;
-/// Above the loose (1) and pack (2) backends, so every write lands in memory.
+/// The only backend of the in-memory object database.
 const MEMPACK_PRIORITY: i32 = 1000;
+
+/// A second handle on a repository whose object database is only a mempack: writes through it
+/// stay in memory (and skip the disk backends' existence checks, a file lookup per object).
+pub fn in_memory(git_dir: &Path) -> Result<(Repository, Odb<'static>), AppError> {
+    let repo = Repository::open(git_dir)?;
+    let odb = Odb::new()?;
+    repo.set_odb(&odb)?;
+    Ok((repo, odb))
+}
 
 /// Packs the trees handed to it, with everything below them, once enough content is pending.
 pub struct Packer<'r> {
-    repo: &'r Repository,
-    odb: &'r Odb<'r>,
+    memory: &'r Repository,
     mempack: Mempack<'r>,
+    disk: &'r Odb<'r>,
     trees: Vec<Oid>,
     bytes: u64,
     /// Packfiles written so far.
     pub packs: usize,
+    /// Time spent building packs (deltas, compression) and indexing them, for the debug log.
+    pub build_ms: u64,
+    pub index_ms: u64,
 }
 
 impl<'r> Packer<'r> {
-    /// From here on, objects written through `repo` (and `odb`, its object database) stay in
-    /// memory until the next flush.
-    pub fn new(repo: &'r Repository, odb: &'r Odb<'r>) -> Result<Self, AppError> {
+    /// `memory` and `odb` come from [`in_memory`]; packs go to `disk`, the repository's own
+    /// object database.
+    pub fn new(memory: &'r Repository, odb: &'r Odb<'r>, disk: &'r Odb<'r>) -> Result<Self, AppError> {
         let mempack = odb.add_new_mempack_backend(MEMPACK_PRIORITY)?;
-        Ok(Packer { repo, odb, mempack, trees: Vec::new(), bytes: 0, packs: 0 })
+        Ok(Packer { memory, mempack, disk, trees: Vec::new(), bytes: 0, packs: 0, build_ms: 0, index_ms: 0 })
     }
 
     /// Records a tree just written (and `bytes` of file content below it); flushes past
@@ -53,9 +65,10 @@ impl<'r> Packer<'r> {
         if self.trees.is_empty() {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         let mut pack = Buf::new();
         {
-            let mut builder = self.repo.packbuilder()?;
+            let mut builder = self.memory.packbuilder()?;
             // The callers already run one packer per core.
             builder.set_threads(1);
             for tree in self.trees.drain(..) {
@@ -63,14 +76,17 @@ impl<'r> Packer<'r> {
             }
             builder.write_buf(&mut pack)?;
         }
+        let built = started.elapsed();
         let failed = |e: std::io::Error| AppError::Git { reason: "operation_failed", message: e.to_string() };
-        let mut writer = self.odb.packwriter()?;
+        let mut writer = self.disk.packwriter()?;
         writer.write_all(&pack).map_err(failed)?;
         writer.commit()?;
         drop(writer);
         self.mempack.reset()?;
         self.bytes = 0;
         self.packs += 1;
+        self.build_ms += built.as_millis() as u64;
+        self.index_ms += (started.elapsed() - built).as_millis() as u64;
         Ok(())
     }
 }
@@ -92,13 +108,14 @@ mod tests {
     fn flushed_trees_are_packed_compressed_and_read_back_after_the_mempack_is_emptied() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
-        let odb = repo.odb().unwrap();
+        let disk = repo.odb().unwrap();
+        let (memory, odb) = in_memory(repo.path()).unwrap();
         let big = "a line that repeats\n".repeat(20_000);
         let tree = {
-            let mut packer = Packer::new(&repo, &odb).unwrap();
-            let blob = repo.blob(big.as_bytes()).unwrap();
-            let empty = repo.blob(b"").unwrap();
-            let mut builder = repo.treebuilder(None).unwrap();
+            let mut packer = Packer::new(&memory, &odb, &disk).unwrap();
+            let blob = memory.blob(big.as_bytes()).unwrap();
+            let empty = memory.blob(b"").unwrap();
+            let mut builder = memory.treebuilder(None).unwrap();
             builder.insert("big.md", blob, 0o100644).unwrap();
             builder.insert("empty", empty, 0o100644).unwrap();
             let tree = builder.write().unwrap();
