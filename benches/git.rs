@@ -279,7 +279,8 @@ fn initial_commit_memory(report: &mut Report, root: &Path) -> Result<()> {
     let kib: f64 = kib.parse()?;
     report.figure("initial_commit_10000_peak_memory", kib / 1024.0, "MB", Some(300.0), None);
     // CPU time does not depend on how busy the machine is, unlike the timed figure.
-    eprintln!("  initial commit child: {cpu} s of CPU (user + system), backend start included");
+    let cpu: f64 = cpu.parse()?;
+    eprintln!("  initial commit child: {cpu:.2} s of CPU (user + system), backend start included");
     Ok(())
 }
 
