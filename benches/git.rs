@@ -20,10 +20,20 @@
 //!   < 8 ms [24 ms]. Median of 21.
 //! - `initial_commit_10000`: opening the 10,000-skill folder without `.git`: init, ignore rules
 //!   and the "record existing skills" commit; < 5 s [22 s]. Median of 3.
+//! - `initial_commit_10000_peak_memory`: the peak resident memory (`ru_maxrss`) of a child
+//!   process (this binary re-executed) that starts a backend on the folder without `.git`, which
+//!   makes that commit, and exits; < 300 MB. Its CPU time goes to stderr: unlike the timed
+//!   figure it does not grow when other processes share the cores.
+//! - `initial_commit_10000_git_dir_size`, `git_cli_commit_10000_git_dir_size`: the bytes of
+//!   `.git` after that commit, and after `git init && git add -A && git commit` on the same
+//!   folder (the app's `.git` moved aside meanwhile), counted as file lengths (the allocated
+//!   size, on stderr, favours packs further: a loose object takes a whole block);
+//!   `initial_commit_10000_size_ratio` is the first over the second, < 1.5.
 
 mod support;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -41,7 +51,14 @@ const COMMIT_SAMPLES: usize = 9;
 const HISTORY_TOUCHES: usize = 1_000;
 const HISTORY_SAMPLES: usize = 21;
 
+/// Set in the child process that only makes the initial commit (to the folder's parent).
+const CHILD_VAR: &str = "SB_GIT_BENCH_INITIAL_CHILD";
+const CHILD_PEAK: &str = "peak_kib: ";
+
 fn main() -> Result<()> {
+    if let Ok(root) = std::env::var(CHILD_VAR) {
+        return initial_commit_child(Path::new(&root));
+    }
     // `SB_BENCH_TRACE=skill_builder=debug` prints the phases of each figure to stderr.
     if let Ok(filter) = std::env::var("SB_BENCH_TRACE") {
         tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
@@ -58,6 +75,8 @@ fn main() -> Result<()> {
         let large = scratch.path().join("large");
         seed_library(&large, LARGE).await?;
         initial_commit(&mut report, &large).await?;
+        initial_commit_memory(&mut report, &large)?;
+        initial_commit_size(&mut report, &large)?;
         if only_initial {
             return Ok(());
         }
@@ -211,6 +230,121 @@ async fn initial_commit(report: &mut Report, root: &Path) -> Result<()> {
     }
     backend.shutdown().await?;
     report.figure("initial_commit_10000", median(samples), "s", Some(5.0), Some(22.0));
+    Ok(())
+}
+
+/// Child mode: start a backend on `root`, whose skills folder has no `.git` (the commit happens
+/// during the start), and print the process's peak resident memory.
+fn initial_commit_child(root: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    runtime.block_on(async {
+        let backend = Backend::start(config(root)).await?;
+        let status = backend.git().status().await?;
+        if status.reason.is_some() {
+            bail!("git did not open the library: {status:?}");
+        }
+        backend.shutdown().await?;
+        Ok(())
+    })?;
+    let (peak, cpu) = peak_rss_kib()?;
+    println!("{CHILD_PEAK}{peak} {cpu}");
+    Ok(())
+}
+
+/// `ru_maxrss` of this process, in KiB (Linux reports KiB, macOS bytes), and its CPU seconds.
+fn peak_rss_kib() -> Result<(u64, f64)> {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            bail!("getrusage failed");
+        }
+        usage
+    };
+    let max = u64::try_from(usage.ru_maxrss)?;
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    Ok((if cfg!(target_os = "macos") { max / 1024 } else { max }, cpu))
+}
+
+fn initial_commit_memory(report: &mut Report, root: &Path) -> Result<()> {
+    std::fs::remove_dir_all(root.join("skills/.git"))?;
+    let output = Command::new(std::env::current_exe()?).env(CHILD_VAR, root).output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!("the commit child failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let line = stdout.lines().find_map(|l| l.strip_prefix(CHILD_PEAK)).context("the child printed no peak")?;
+    let (kib, cpu) = line.trim().split_once(' ').context("peak and CPU time")?;
+    let kib: f64 = kib.parse()?;
+    report.figure("initial_commit_10000_peak_memory", kib / 1024.0, "MB", Some(300.0), None);
+    // CPU time does not depend on how busy the machine is, unlike the timed figure.
+    let cpu: f64 = cpu.parse()?;
+    eprintln!("  initial commit child: {cpu:.2} s of CPU (user + system), backend start included");
+    Ok(())
+}
+
+/// (file lengths, allocated bytes) of everything below `dir`.
+fn dir_size(dir: &Path) -> Result<(u64, u64)> {
+    let mut apparent = 0;
+    let mut allocated = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                use std::os::unix::fs::MetadataExt;
+                apparent += meta.len();
+                allocated += meta.blocks() * 512;
+            }
+        }
+    }
+    Ok((apparent, allocated))
+}
+
+/// The git command-line tool in `dir`, without the user's configuration.
+fn git_cli(dir: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Bench", "-c", "user.email=bench@localhost"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .context("the git command-line tool")?;
+    if !status.success() {
+        bail!("git {args:?} failed");
+    }
+    Ok(())
+}
+
+fn initial_commit_size(report: &mut Report, root: &Path) -> Result<()> {
+    let skills = root.join("skills");
+    let ours = dir_size(&skills.join(".git"))?;
+    let aside = root.join("git-of-the-app");
+    std::fs::rename(skills.join(".git"), &aside)?;
+    let t = Instant::now();
+    let theirs = git_cli(&skills, &["init", "-q", "-b", "main"])
+        .and_then(|()| git_cli(&skills, &["add", "-A"]))
+        .and_then(|()| git_cli(&skills, &["commit", "-q", "-m", "record existing skills"]))
+        .and_then(|()| dir_size(&skills.join(".git")));
+    let cli_secs = t.elapsed().as_secs_f64();
+    std::fs::remove_dir_all(skills.join(".git"))?;
+    std::fs::rename(&aside, skills.join(".git"))?;
+    let theirs = theirs?;
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    eprintln!(
+        "  .git allocated on disk: the app {:.1} MB, git add -A && git commit {:.1} MB (which took {cli_secs:.1} s)",
+        mb(ours.1),
+        mb(theirs.1)
+    );
+    report.figure("initial_commit_10000_git_dir_size", mb(ours.0), "MB", None, None);
+    report.figure("git_cli_commit_10000_git_dir_size", mb(theirs.0), "MB", None, None);
+    report.figure("initial_commit_10000_size_ratio", ours.0 as f64 / theirs.0 as f64, "x", Some(1.5), None);
     Ok(())
 }
 

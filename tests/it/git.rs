@@ -344,6 +344,7 @@ async fn a_vanished_repository_is_recreated_and_a_corrupt_index_is_rebuilt() {
     let repository = repo(&env);
     let statuses = repository.statuses(None).unwrap();
     assert_eq!(statuses.len(), 0, "the first commit's index carries stat data: nothing shows as changed");
+    assert_git_sound(&env.skills());
 }
 
 #[tokio::test]
@@ -502,4 +503,7 @@ async fn the_first_commit_applies_gitattributes_conversions() {
     assert_eq!(file_at(&env, &sha, "crlf/SKILL.md").as_deref(), Some("line one\nline two\n"), "normalised by git");
     let repository = repo(&env);
     assert_eq!(repository.statuses(None).unwrap().len(), 0);
+    assert_git_sound(&env.skills());
+    let fsck = git_cli(&env.skills(), &["fsck", "--full", "--strict"]);
+    assert!(!String::from_utf8_lossy(&fsck.stdout).contains("dangling"), "the unfiltered first try left nothing");
 }

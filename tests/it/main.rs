@@ -20,6 +20,7 @@ mod files;
 mod files_security;
 mod full_disk;
 mod git;
+mod git_initial;
 mod locks;
 mod migrations;
 mod reconcile;

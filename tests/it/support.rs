@@ -360,3 +360,44 @@ pub fn sb(root: &Path) -> Command {
         .stderr(Stdio::piped());
     command
 }
+
+/// The git command-line tool run in `workdir`, with no system or global configuration, so the
+/// checks see the repository as the app wrote it. Panics when `git` is not installed: the
+/// checks it makes must not pass by being skipped.
+pub fn git_cli(workdir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .arg("-C")
+        .arg(workdir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("the git command-line tool is needed for this test: {e}"))
+}
+
+/// What git itself says of a repository the app wrote: `fsck --full --strict` finds nothing,
+/// `verify-pack -v` accepts every pack, and `status --porcelain` is empty (every file committed,
+/// the index's stat data right). Call it on every repository a git test writes.
+pub fn assert_git_sound(workdir: &Path) {
+    let run = |args: &[&str]| {
+        let out = git_cli(workdir, args);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "git {args:?} failed in {}:\n{stdout}\n{stderr}", workdir.display());
+        (stdout, stderr)
+    };
+    let (fsck_out, fsck_err) = run(&["fsck", "--full", "--strict", "--no-dangling"]);
+    assert!(fsck_out.trim().is_empty() && fsck_err.trim().is_empty(), "git fsck: {fsck_out}{fsck_err}");
+    let pack_dir = workdir.join(".git/objects/pack");
+    for entry in std::fs::read_dir(&pack_dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "idx") {
+            run(&["verify-pack", "-v", path.to_str().unwrap()]);
+        }
+    }
+    let (status, _) = run(&["status", "--porcelain"]);
+    assert!(status.is_empty(), "git status in {}:\n{status}", workdir.display());
+}

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{Repository, RepositoryInitOptions, RepositoryState, Signature, Time};
+use git2::{Repository, RepositoryState, Signature, Time};
 
 use super::commit;
 use super::lock::{LOCK_FILE, RepoLock};
@@ -199,7 +199,7 @@ impl GitCore {
                 self.adopt(&repo, root);
                 Ok(repo)
             }
-            Err(_) if holds_only_lock(&git_dir) => self.init(root),
+            Err(_) if holds_only_lock(&git_dir) || super::create::interrupted(&git_dir) => self.init(root),
             Err(e) => Err(failed(e.message().to_string())),
         }
     }
@@ -223,20 +223,11 @@ impl GitCore {
         self.refuse_unsafe_location(root).map_err(|m| GitStatus::disabled(GitDisabledReason::OpenFailed, m))
     }
 
-    /// `git init`, the managed ignore block and the first commit. The caller holds the lock.
+    /// The managed ignore block and the first commit, built aside and moved into `.git`
+    /// (`create.rs`). The caller holds the lock.
     fn init(&self, root: &Path) -> Result<Repository, GitStatus> {
         let failed = |message: String| GitStatus::disabled(GitDisabledReason::OpenFailed, message);
-        let was_empty =
-            std::fs::read_dir(root).map(|d| d.filter_map(Result::ok).all(|e| e.file_name() == ".git")).unwrap_or(true);
-        let mut options = RepositoryInitOptions::new();
-        options.initial_head("main").no_reinit(true);
-        let repo = Repository::init_opts(root, &options).map_err(|e| failed(e.message().to_string()))?;
-        ensure_ignore_block(root).map_err(|e| failed(e.to_string()))?;
-        let message = if was_empty { "Initial commit" } else { "record existing skills" };
-        let signature = self.signature(&repo).map_err(|e| failed(e.to_string()))?;
-        super::initial::initial(&repo, &signature, message).map_err(|e| failed(e.to_string()))?;
-        tracing::info!(root = %root.display(), message, "initialised the skills folder's repository");
-        Ok(repo)
+        super::create::create(root, |repo| self.signature(repo)).map_err(|e| failed(e.to_string()))
     }
 
     /// Adds the managed ignore block to an adopted repository and commits that one file when the

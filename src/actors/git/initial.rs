@@ -2,22 +2,23 @@
 //! file that is not ignored, with its stat data in the index so the next `git status` does not
 //! rehash the library.
 //!
-//! libgit2's `add_all` goes through a full workdir diff and its filters one file at a time; a
-//! library of 10,000 skills (70,000 files) took tens of seconds that way, most of it creating
-//! one loose file per object. Here each top-level folder is one unit of work: a few threads hash
-//! the files and build the folders' trees in memory (`snapshot.rs`; through libgit2 when
-//! attributes could convert content), then write them as one packfile each (`pack.rs`); the main
-//! thread writes the root tree, the index (in path order, so every insert appends) and the commit.
+//! libgit2's `add_all` goes through a full workdir diff and its filters one file at a time, and
+//! writes one loose file per object; a library of 10,000 skills (70,000 files) took tens of
+//! seconds that way. Here each top-level folder is one unit of work: a few threads write the
+//! folders' blobs and trees into an in-memory object database (`snapshot.rs`; through libgit2's
+//! filters when attributes could convert content), packed to disk every few MB (`packer.rs`);
+//! the main thread writes the root tree, the index (in path order, so every insert appends) and
+//! the commit.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use git2::{IndexEntry, Oid, Repository, Signature};
 
 use super::commit::{MODE_TREE, build_dir, build_file, message, open_index};
-use super::pack::{self, PackObject};
+use super::packer::{self, Packer};
 use super::snapshot::{Hasher, NeedsFilters, filters_configured};
+use crate::crashpoint;
 use crate::protocol::AppError;
 
 /// One top-level folder's tree (`None` when it holds nothing to track) and index entries.
@@ -27,7 +28,14 @@ struct Folder {
     entries: Vec<IndexEntry>,
 }
 
-pub fn initial(repo: &Repository, signature: &Signature<'_>, summary: &str) -> Result<Oid, AppError> {
+/// Commits every trackable file of `repo`'s work tree as its first commit. Top-level entries
+/// named `skip` (the repository being built, when its git dir is not yet `.git`) are left out.
+pub fn initial(
+    repo: &Repository,
+    signature: &Signature<'_>,
+    summary: &str,
+    skip: &dyn Fn(&str) -> bool,
+) -> Result<Oid, AppError> {
     let started = Instant::now();
     let workdir = repo.workdir().ok_or_else(|| AppError::Git { reason: "unavailable", message: "bare".into() })?;
     let mut dirs = Vec::new();
@@ -35,7 +43,7 @@ pub fn initial(repo: &Repository, signature: &Signature<'_>, summary: &str) -> R
     for entry in std::fs::read_dir(workdir).map_err(|e| AppError::io(workdir, e))? {
         let entry = entry.map_err(|e| AppError::io(workdir, e))?;
         let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
-        if name == ".git" {
+        if name == ".git" || skip(&name) {
             continue;
         }
         let meta = std::fs::symlink_metadata(entry.path()).map_err(|e| AppError::io(entry.path(), e))?;
@@ -53,6 +61,7 @@ pub fn initial(repo: &Repository, signature: &Signature<'_>, summary: &str) -> R
     let listed_ms = started.elapsed().as_millis() as u64;
     let folders = build_folders(repo, workdir, &dirs)?;
     let built_ms = started.elapsed().as_millis() as u64;
+    crashpoint::hit("git:initial:objects-written");
     let mut root = repo.treebuilder(None)?;
     let mut entries: Vec<IndexEntry> = Vec::new();
     for folder in folders {
@@ -99,36 +108,33 @@ enum Hashing {
     Filtered,
 }
 
-/// Builds the top-level folders on a few threads, each writing its own pack. A `.gitattributes`
-/// met on the direct path restarts the work through libgit2 (objects already packed are valid
-/// duplicates).
+/// Builds the top-level folders on a few threads, each writing its own packs. A `.gitattributes`
+/// met on the direct path restarts the work through libgit2, after dropping the packs written so
+/// far (the repository is new: nothing else is in them).
 fn build_folders(repo: &Repository, workdir: &Path, dirs: &[String]) -> Result<Vec<Folder>, AppError> {
     let direct_ok = !filters_configured(repo) && !workdir.join(".gitattributes").exists();
     if direct_ok {
-        if let Ok(folders) = build_parallel(workdir, dirs, Hashing::Direct)? {
+        if let Ok(folders) = build_parallel(repo.path(), dirs, Hashing::Direct)? {
             return Ok(folders);
         }
         tracing::info!("a .gitattributes file may convert content; hashing through libgit2");
+        let packs = repo.path().join("objects/pack");
+        std::fs::remove_dir_all(&packs).map_err(|e| AppError::io(&packs, e))?;
+        std::fs::create_dir(&packs).map_err(|e| AppError::io(&packs, e))?;
+        repo.odb()?.refresh()?;
     }
-    build_parallel(workdir, dirs, Hashing::Filtered)?.map_err(|_| AppError::Internal("filtered hashing refused".into()))
+    build_parallel(repo.path(), dirs, Hashing::Filtered)?
+        .map_err(|_| AppError::Internal("filtered hashing refused".into()))
 }
 
 type PartResult = Result<Result<Vec<Folder>, NeedsFilters>, AppError>;
 
-fn build_parallel(workdir: &Path, dirs: &[String], hashing: Hashing) -> PartResult {
+fn build_parallel(gitdir: &Path, dirs: &[String], hashing: Hashing) -> PartResult {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let chunk = dirs.len().div_ceil(threads).max(1);
     let results: Vec<PartResult> = std::thread::scope(|scope| {
-        let workers: Vec<_> = dirs
-            .chunks(chunk)
-            .map(|part| {
-                let workdir: PathBuf = workdir.to_path_buf();
-                scope.spawn(move || match hashing {
-                    Hashing::Direct => build_direct(&workdir, part),
-                    Hashing::Filtered => build_filtered(&workdir, part).map(Ok),
-                })
-            })
-            .collect();
+        let workers: Vec<_> =
+            dirs.chunks(chunk).map(|part| scope.spawn(move || build_part(gitdir, part, hashing))).collect();
         workers
             .into_iter()
             .map(|w| w.join().unwrap_or_else(|_| Err(AppError::Internal("a commit worker panicked".into()))))
@@ -144,71 +150,39 @@ fn build_parallel(workdir: &Path, dirs: &[String], hashing: Hashing) -> PartResu
     Ok(Ok(folders))
 }
 
-fn build_direct(workdir: &Path, part: &[String]) -> PartResult {
+/// One thread's folders: objects into its own mempack, packed every few MB.
+fn build_part(gitdir: &Path, part: &[String], hashing: Hashing) -> PartResult {
     let started = Instant::now();
-    let repo = Repository::open(workdir)?;
-    let mut hasher = Hasher::new(&repo);
+    let disk = Repository::open(gitdir)?;
+    let disk_odb = disk.odb()?;
+    let (repo, odb) = packer::in_memory(gitdir)?;
+    let workdir = repo.workdir().ok_or_else(|| AppError::Git { reason: "unavailable", message: "bare".into() })?;
+    let mut packer = Packer::new(&repo, &odb, &disk_odb)?;
+    let mut hasher = Hasher::new(&repo, &odb);
     let mut out = Vec::with_capacity(part.len());
     for name in part {
         let mut entries = Vec::new();
-        match hasher.dir(&workdir.join(name), name, &mut entries)? {
-            Ok(tree) => out.push(Folder { name: name.clone(), tree, entries }),
-            Err(needs) => return Ok(Err(needs)),
-        }
-    }
-    let hashed_ms = started.elapsed().as_millis() as u64;
-    if !hasher.objects.is_empty() {
-        pack::write_pack_files(&repo.path().join("objects/pack"), &hasher.objects)?;
-    }
-    let objects = hasher.objects.len();
-    tracing::debug!(objects, hashed_ms, ms = started.elapsed().as_millis() as u64, "packed a part");
-    Ok(Ok(out))
-}
-
-/// libgit2 hashes (filters applied) into an in-memory object database, then the objects are
-/// packed like the direct path's.
-fn build_filtered(workdir: &Path, part: &[String]) -> Result<Vec<Folder>, AppError> {
-    let scratch = Repository::open(workdir)?;
-    let odb = scratch.odb()?;
-    let _in_memory = odb.add_new_mempack_backend(1000)?;
-    let mut out = Vec::with_capacity(part.len());
-    let mut objects: Vec<Oid> = Vec::new();
-    let mut seen: HashSet<Oid> = HashSet::new();
-    for name in part {
-        let mut entries = Vec::new();
-        let mut ignored = 0;
-        let tree = build_dir(&scratch, &workdir.join(name), name, &mut entries, &mut ignored)?;
+        let path = workdir.join(name);
+        let tree = match hashing {
+            Hashing::Direct => match hasher.dir(&path, name, &mut entries)? {
+                Ok(tree) => tree,
+                Err(needs) => return Ok(Err(needs)),
+            },
+            Hashing::Filtered => build_dir(&repo, &path, name, &mut entries, &mut 0)?,
+        };
         if let Some(tree) = tree {
-            collect_objects(&scratch, tree, &mut objects, &mut seen)?;
+            packer.add(tree, entries.iter().map(|e| u64::from(e.file_size)).sum())?;
         }
         out.push(Folder { name: name.clone(), tree, entries });
     }
-    let mut packed = Vec::with_capacity(objects.len());
-    for oid in objects {
-        let object = odb.read(oid)?;
-        packed.push(PackObject { kind: object.kind(), oid, data: object.data().to_vec() });
-    }
-    if !packed.is_empty() {
-        pack::write_pack_files(&scratch.path().join("objects/pack"), &packed)?;
-    }
-    Ok(out)
-}
-
-/// A tree and everything below it, each object once.
-fn collect_objects(repo: &Repository, tree: Oid, out: &mut Vec<Oid>, seen: &mut HashSet<Oid>) -> Result<(), AppError> {
-    if !seen.insert(tree) {
-        return Ok(());
-    }
-    out.push(tree);
-    for entry in repo.find_tree(tree)?.iter() {
-        match entry.kind() {
-            Some(git2::ObjectType::Tree) => collect_objects(repo, entry.id(), out, seen)?,
-            _ => {
-                if seen.insert(entry.id()) {
-                    out.push(entry.id());
-                }
-            }
-        }
-    }
-    Ok(())
+    packer.flush()?;
+    tracing::debug!(
+        folders = part.len(),
+        packs = packer.packs,
+        build_ms = packer.build_ms,
+        index_ms = packer.index_ms,
+        ms = started.elapsed().as_millis() as u64,
+        "packed a part"
+    );
+    Ok(Ok(out))
 }

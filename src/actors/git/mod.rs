@@ -6,12 +6,13 @@
 
 mod commit;
 mod core;
+mod create;
 mod diff;
 mod history;
 mod initial;
 mod lock;
 mod ops;
-mod pack;
+mod packer;
 mod pending;
 mod restore;
 mod snapshot;
