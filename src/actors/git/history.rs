@@ -23,7 +23,12 @@ fn trailers<'m>(message: &'m str, key: &'m str) -> impl Iterator<Item = &'m str>
 }
 
 /// Whether `commit` changed any of `names` (top-level folders) against any parent.
-fn touches(repo: &Repository, commit: &Commit<'_>, names: &[String]) -> Result<bool, AppError> {
+fn touches(
+    repo: &Repository,
+    commit: &Commit<'_>,
+    names: &[String],
+    subtrees: &mut Subtrees,
+) -> Result<bool, AppError> {
     let message = commit.message().unwrap_or_default();
     if commit.parent_count() == 1 && trailers(message, EVENT_TRAILER).next().is_some() {
         let mut listed = trailers(message, SKILL_TRAILER).peekable();
@@ -31,18 +36,39 @@ fn touches(repo: &Repository, commit: &Commit<'_>, names: &[String]) -> Result<b
             return Ok(listed.into_iter().any(|skill| names.iter().any(|n| n == skill)));
         }
     }
-    let tree = commit.tree()?;
-    let mine: Vec<Option<Oid>> = names.iter().map(|n| entry(&tree, n)).collect();
+    let mine = subtrees.of(repo, commit.tree_id(), names)?;
     if commit.parent_count() == 0 {
         return Ok(mine.iter().any(Option::is_some));
     }
     for parent in commit.parent_ids() {
-        let parent_tree = repo.find_commit(parent)?.tree()?;
-        if names.iter().zip(&mine).any(|(name, oid)| entry(&parent_tree, name) != *oid) {
+        let parent_tree = repo.find_commit(parent)?.tree_id();
+        if subtrees.of(repo, parent_tree, names)? != mine {
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// The ids of the `names` entries of root trees, each root tree read once per page: a commit's
+/// tree is looked up as its own and again as its child's parent, and libgit2 does not keep
+/// trees of more than 4 KB (a root tree of 1,000 skills is 37 KB) in its object cache.
+#[derive(Default)]
+struct Subtrees {
+    by_root: HashMap<Oid, Vec<Option<Oid>>>,
+}
+
+impl Subtrees {
+    fn of(&mut self, repo: &Repository, root: Oid, names: &[String]) -> Result<Vec<Option<Oid>>, AppError> {
+        if let Some(ids) = self.by_root.get(&root)
+            && ids.len() == names.len()
+        {
+            return Ok(ids.clone());
+        }
+        let tree = repo.find_tree(root)?;
+        let ids: Vec<Option<Oid>> = names.iter().map(|n| entry(&tree, n)).collect();
+        self.by_root.insert(root, ids.clone());
+        Ok(ids)
+    }
 }
 
 fn entry(tree: &Tree<'_>, name: &str) -> Option<Oid> {
@@ -61,9 +87,10 @@ pub fn history(
     let mut names = vec![skill.to_string()];
     let mut collecting = before.is_none();
     let mut walk = TimeWalk::new(head);
+    let mut subtrees = Subtrees::default();
     while let Some(commit) = walk.next(repo)? {
         let oid = commit.id();
-        if touches(repo, &commit, &names)? {
+        if touches(repo, &commit, &names, &mut subtrees)? {
             let message = commit.message().unwrap_or_default().to_string();
             for old in trailers(&message, RENAMED_TRAILER) {
                 if !names.iter().any(|n| n == old) {
@@ -141,3 +168,7 @@ fn summarize(commit: &Commit<'_>, message: &str) -> SkillCommit {
         event: trailers(message, EVENT_TRAILER).next().map(str::to_string),
     }
 }
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod tests;
