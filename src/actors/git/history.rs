@@ -11,7 +11,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use git2::{Commit, Oid, Repository, Tree};
+use std::io::Read;
+
+use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use super::commit::{EVENT_TRAILER, RENAMED_TRAILER, SKILL_TRAILER, head_commit};
 use crate::clock::format_timestamp;
@@ -50,8 +52,12 @@ fn touches(
 }
 
 /// The ids of the `names` entries of root trees, each root tree read once per page: a commit's
-/// tree is looked up as its own and again as its child's parent, and libgit2 does not keep
-/// trees of more than 4 KB (a root tree of 1,000 skills is 37 KB) in its object cache.
+/// tree is looked up as its own and again as its child's parent.
+///
+/// A root tree of thousands of skills is tens of KB; reading it through `find_tree` inflates it
+/// whole, checks its SHA-1 and parses every entry, for the one or two entries we want. A loose
+/// tree (what the user's git writes) is instead streamed and scanned in order, stopping at the
+/// first entry sorted after the names; a packed one (no stream) is read whole.
 #[derive(Default)]
 struct Subtrees {
     by_root: HashMap<Oid, Vec<Option<Oid>>>,
@@ -64,10 +70,67 @@ impl Subtrees {
         {
             return Ok(ids.clone());
         }
-        let tree = repo.find_tree(root)?;
-        let ids: Vec<Option<Oid>> = names.iter().map(|n| entry(&tree, n)).collect();
+        let streamed = match repo.odb()?.reader(root) {
+            Ok((reader, _, ObjectType::Tree)) => scan_tree(reader, names).ok().flatten(),
+            _ => None,
+        };
+        let ids = match streamed {
+            Some(ids) => ids,
+            None => {
+                let tree = repo.find_tree(root)?;
+                names.iter().map(|n| entry(&tree, n)).collect()
+            }
+        };
         self.by_root.insert(root, ids.clone());
         Ok(ids)
+    }
+}
+
+/// The ids of `names` in a raw tree object (`<octal mode> <name>\0<20-byte id>` entries, in git's
+/// order: a folder sorts as its name followed by `/`), read only up to the last of them; `None`
+/// when the data is not a well-formed tree, so the caller asks libgit2 instead.
+fn scan_tree(mut reader: impl Read, names: &[String]) -> std::io::Result<Option<Vec<Option<Oid>>>> {
+    let last = names.iter().map(|n| format!("{n}/")).max().unwrap_or_default();
+    let mut found = vec![None; names.len()];
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut chunk = [0u8; 2 * 1024];
+    let mut key = Vec::with_capacity(128);
+    let mut pos = 0;
+    loop {
+        let rest = &buf[pos..];
+        let parsed = rest.iter().position(|b| *b == b' ').and_then(|space| {
+            let nul = space + 1 + rest[space + 1..].iter().position(|b| *b == 0)?;
+            let id = rest.get(nul + 1..nul + 21)?;
+            Some((&rest[..space], &rest[space + 1..nul], id, nul + 21))
+        });
+        match parsed {
+            Some((mode, name, id, used)) => {
+                let Ok(id) = Oid::from_bytes(id) else { return Ok(None) };
+                for (slot, wanted) in found.iter_mut().zip(names) {
+                    if slot.is_none() && name == wanted.as_bytes() {
+                        *slot = Some(id);
+                    }
+                }
+                key.clear();
+                key.extend_from_slice(name);
+                if mode == b"40000" || mode == b"040000" {
+                    key.push(b'/');
+                }
+                if key.as_slice() > last.as_bytes() {
+                    return Ok(Some(found));
+                }
+                pos += used;
+            }
+            None => {
+                buf.drain(..pos);
+                pos = 0;
+                let read = reader.read(&mut chunk)?;
+                if read == 0 {
+                    return Ok(buf.is_empty().then_some(found));
+                }
+                buf.extend_from_slice(&chunk[..read]);
+            }
+        }
     }
 }
 

@@ -133,7 +133,7 @@ fn set(files: &mut Files, changes: &[(&str, Option<&str>)]) {
 fn scenario() -> Builder {
     let dir = tempfile::tempdir().unwrap();
     let repo = Repository::init(dir.path()).unwrap();
-    let mut b = Builder { repo, files: Files::new(), tip: Oid::zero(), time: 1_000, _dir: dir };
+    let mut b = Builder { repo, files: Files::new(), tip: Oid::ZERO_SHA1, time: 1_000, _dir: dir };
     set(&mut b.files, &[("a/SKILL.md", Some("a1")), ("b/SKILL.md", Some("b1")), ("README", Some("r1"))]);
     b.tip = b.commit_on(&[], &b.files, "start", b.time, true);
     b.step(&[("a/SKILL.md", Some("a2"))], "edit a");
@@ -170,10 +170,37 @@ fn scenario() -> Builder {
     b
 }
 
+/// Every commit, tree and blob of the repository moved into one pack, loose copies removed.
+fn pack_everything(repo: &Repository) {
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    for branch in repo.branches(None).unwrap() {
+        walk.push(branch.unwrap().0.get().target().unwrap()).unwrap();
+    }
+    let mut pack = repo.packbuilder().unwrap();
+    pack.insert_walk(&mut walk).unwrap();
+    let objects = repo.path().join("objects");
+    pack.write(&objects.join("pack"), 0o644).unwrap();
+    for dir in std::fs::read_dir(&objects).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.file_name().unwrap().len() == 2 {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+}
+
 #[test]
 fn history_by_subtree_ids_equals_tree_diffs_on_user_commits_merges_and_a_rename() {
     let built = scenario();
     let repo = &built.repo;
+    compare_with_brute_force(repo);
+    // The side branches are reachable only through the merges; packed trees are read whole.
+    pack_everything(repo);
+    assert!(repo.odb().unwrap().reader(repo.head().unwrap().peel_to_tree().unwrap().id()).is_err(), "no stream");
+    compare_with_brute_force(repo);
+}
+
+fn compare_with_brute_force(repo: &Repository) {
     for skill in ["a2", "a", "b", "c", "missing"] {
         let all = brute_force(repo, skill, usize::MAX, None);
         let ours: Vec<String> = history(repo, skill, usize::MAX, None).unwrap().into_iter().map(|c| c.sha).collect();
@@ -203,4 +230,52 @@ fn history_by_subtree_ids_equals_tree_diffs_on_user_commits_merges_and_a_rename(
     for unexpected in ["Merge branch 'other'", "a new skill called a", "readme only", "b: metadata updated"] {
         assert!(!summaries.iter().any(|s| s == unexpected), "{unexpected} not in {summaries:?}");
     }
+}
+
+/// A reader that hands out a few bytes at a time, so entries straddle every read.
+struct Trickle<R>(R, usize);
+
+impl<R: std::io::Read> std::io::Read for Trickle<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let len = buf.len().min(self.1);
+        self.0.read(&mut buf[..len])
+    }
+}
+
+#[test]
+fn a_streamed_tree_scan_finds_what_libgit2_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let blob = repo.blob(b"x").unwrap();
+    let sub = repo.treebuilder(None).unwrap().write().unwrap();
+    let mut builder = repo.treebuilder(None).unwrap();
+    // Folders sort as `name/`: `a-b` < `a.b` < `a/` < `a0`, and files named like folders.
+    let mut names: Vec<String> = ["a", "a-b", "a.b", "a0", "a_", "b", "b-", "b.md", "z"].map(String::from).to_vec();
+    names.extend((0..1_500).map(|i| format!("skill-{i:05}")));
+    for (i, name) in names.iter().enumerate() {
+        if i % 3 == 1 {
+            builder.insert(name, blob, 0o100644).unwrap();
+        } else {
+            builder.insert(name, sub, 0o040000).unwrap();
+        }
+    }
+    let tree = repo.find_tree(builder.write().unwrap()).unwrap();
+    let odb = repo.odb().unwrap();
+    let mut wanted: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
+    wanted.extend([
+        vec!["a0".into(), "a".into()],
+        vec!["skill-01499".into(), "a-b".into()],
+        vec!["a/".into()],
+        vec!["skill-9".into()],
+        vec!["".into()],
+        vec!["zz".into(), "b".into()],
+    ]);
+    for (k, names) in wanted.iter().enumerate() {
+        let expected: Vec<Option<Oid>> = names.iter().map(|n| entry(&tree, n)).collect();
+        let (reader, _, kind) = odb.reader(tree.id()).unwrap();
+        assert_eq!(kind, ObjectType::Tree);
+        let ours = scan_tree(Trickle(reader, 1 + k % 29), names).unwrap();
+        assert_eq!(ours, Some(expected), "{names:?}");
+    }
+    assert_eq!(scan_tree(&b"40000 a\0short"[..], &["a".into()]).unwrap(), None, "a truncated entry");
 }
