@@ -189,7 +189,7 @@ pub fn detect(files: &SkillFiles) -> Detection {
     let front = front.and_then(Result::ok);
     let frontmatter_name = front.as_ref().and_then(|f| f.text("name")).map(str::to_string);
     let frontmatter_description = front.as_ref().and_then(|f| f.text("description")).map(str::to_string);
-    let present = files.texts.clone().map(|t| t != FileText::Absent);
+    let present = std::array::from_fn(|i| files.texts[i] != FileText::Absent);
     Detection { research, refinements, decisions, skill, frontmatter_name, frontmatter_description, present, problems }
 }
 

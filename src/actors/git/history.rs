@@ -13,7 +13,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use std::io::Read;
 
-use git2::{Commit, ObjectType, Oid, Repository, Tree};
+use git2::{Commit, ObjectType, Odb, Oid, Repository, Tree};
 
 use super::commit::{EVENT_TRAILER, RENAMED_TRAILER, SKILL_TRAILER, head_commit};
 use crate::clock::format_timestamp;
@@ -29,7 +29,7 @@ fn touches(
     repo: &Repository,
     commit: &Commit<'_>,
     names: &[String],
-    subtrees: &mut Subtrees,
+    subtrees: &mut Subtrees<'_>,
 ) -> Result<bool, AppError> {
     let message = commit.message().unwrap_or_default();
     if commit.parent_count() == 1 && trailers(message, EVENT_TRAILER).next().is_some() {
@@ -58,20 +58,24 @@ fn touches(
 /// whole, checks its SHA-1 and parses every entry, for the one or two entries we want. A loose
 /// tree (what the user's git writes) is instead streamed and scanned in order, stopping at the
 /// first entry sorted after the names; a packed one (no stream) is read whole.
-#[derive(Default)]
-struct Subtrees {
+struct Subtrees<'r> {
+    odb: Option<Odb<'r>>,
     by_root: HashMap<Oid, Vec<Option<Oid>>>,
 }
 
-impl Subtrees {
+impl<'r> Subtrees<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        Subtrees { odb: repo.odb().ok(), by_root: HashMap::new() }
+    }
+
     fn of(&mut self, repo: &Repository, root: Oid, names: &[String]) -> Result<Vec<Option<Oid>>, AppError> {
         if let Some(ids) = self.by_root.get(&root)
             && ids.len() == names.len()
         {
             return Ok(ids.clone());
         }
-        let streamed = match repo.odb()?.reader(root) {
-            Ok((reader, _, ObjectType::Tree)) => scan_tree(reader, names).ok().flatten(),
+        let streamed = match self.odb.as_ref().map(|odb| odb.reader(root)) {
+            Some(Ok((reader, _, ObjectType::Tree))) => scan_tree(reader, names).ok().flatten(),
             _ => None,
         };
         let ids = match streamed {
@@ -105,9 +109,9 @@ fn scan_tree(mut reader: impl Read, names: &[String]) -> std::io::Result<Option<
         });
         match parsed {
             Some((mode, name, id, used)) => {
-                let Ok(id) = Oid::from_bytes(id) else { return Ok(None) };
                 for (slot, wanted) in found.iter_mut().zip(names) {
                     if slot.is_none() && name == wanted.as_bytes() {
+                        let Ok(id) = Oid::from_bytes(id) else { return Ok(None) };
                         *slot = Some(id);
                     }
                 }
@@ -150,7 +154,7 @@ pub fn history(
     let mut names = vec![skill.to_string()];
     let mut collecting = before.is_none();
     let mut walk = TimeWalk::new(head);
-    let mut subtrees = Subtrees::default();
+    let mut subtrees = Subtrees::new(repo);
     while let Some(commit) = walk.next(repo)? {
         let oid = commit.id();
         if touches(repo, &commit, &names, &mut subtrees)? {

@@ -99,18 +99,30 @@ pub struct Detected {
     pub fresh: bool,
 }
 
-/// Detects every folder in `folders` (names under `root`), several at a time.
+/// Detects every folder in `folders` (names under `root`), several at a time. Workers take
+/// small batches from a shared counter, so one slowed down (a busy core, a slow disk) does not
+/// leave the others idle with half the work in its fixed share; there are twice as many as
+/// cores, so reads that wait for a cold disk overlap.
 pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> Vec<Detected> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    if folders.len() < 64 || threads == 1 {
+    const BATCH: usize = 32;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get() * 2).clamp(1, 8);
+    if folders.len() < 2 * BATCH || threads == 1 {
         return folders.into_iter().map(|f| detect_one(root, f, cache)).collect();
     }
-    let chunk = folders.len().div_ceil(threads);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (folders, next) = (&folders, &next);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = folders
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|f| detect_one(root, f.clone(), cache)).collect::<Vec<_>>())
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                        let Some(part) = folders.get(start..(start + BATCH).min(folders.len())) else { break };
+                        out.extend(part.iter().map(|f| detect_one(root, f.clone(), cache)));
+                    }
+                    out
+                })
             })
             .collect();
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
