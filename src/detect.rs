@@ -11,7 +11,10 @@
 //! names the plan); SKILL.md needs front-matter with a `name`, a non-empty `description`, and a
 //! body. Rendered Markdown views are never read.
 
+mod json;
+
 use crate::skill::frontmatter::{self, Frontmatter, FrontmatterError, Value};
+use json::Lite;
 use serde::{Deserialize, Serialize};
 
 pub const RESEARCH_PLAN: &str = "context/research-plan.md";
@@ -186,7 +189,7 @@ pub fn detect(files: &SkillFiles) -> Detection {
     let front = front.and_then(Result::ok);
     let frontmatter_name = front.as_ref().and_then(|f| f.text("name")).map(str::to_string);
     let frontmatter_description = front.as_ref().and_then(|f| f.text("description")).map(str::to_string);
-    let present = files.texts.clone().map(|t| t != FileText::Absent);
+    let present = std::array::from_fn(|i| files.texts[i] != FileText::Absent);
     Detection { research, refinements, decisions, skill, frontmatter_name, frontmatter_description, present, problems }
 }
 
@@ -221,24 +224,27 @@ fn judge(
     }
 }
 
-/// Tolerant JSON loading: a BOM and a surrounding code fence are removed first.
-pub fn load_json(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+/// The JSON text of an artifact: a BOM and a surrounding code fence are removed first.
+fn json_body(text: &str) -> &str {
     let mut body = text.trim_start_matches('\u{feff}').trim();
     if let Some(rest) = body.strip_prefix("```") {
         let after_tag = rest.find('\n').map_or("", |i| &rest[i + 1..]);
         body = after_tag.trim_end().strip_suffix("```").unwrap_or(after_tag).trim();
     }
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
+    body
+}
+
+/// Tolerant JSON loading of an object, keeping `depth` levels (see [`Lite::parse`]).
+fn load_object(text: &str, depth: usize) -> Result<Lite<'_>, String> {
+    match Lite::parse(json_body(text), depth) {
+        Ok(doc @ Lite::Object(_)) => Ok(doc),
         Ok(_) => Err("not a JSON object".into()),
         Err(err) => Err(format!("not valid JSON ({err})")),
     }
 }
 
-type Object = serde_json::Map<String, serde_json::Value>;
-
-fn versioned(text: &str, schema: &str) -> Result<Object, String> {
-    let doc = load_json(text)?;
+fn versioned<'t>(text: &'t str, schema: &str, depth: usize) -> Result<Lite<'t>, String> {
+    let doc = load_object(text, depth)?;
     match doc.get("schema").and_then(|s| s.as_str()) {
         Some(found) if found == schema => {}
         Some(found) => return Err(format!("schema is '{found}', expected '{schema}'")),
@@ -250,15 +256,17 @@ fn versioned(text: &str, schema: &str) -> Result<Object, String> {
     Ok(doc)
 }
 
-fn array<'a>(doc: &'a Object, key: &str) -> Result<&'a Vec<serde_json::Value>, String> {
-    doc.get(key).and_then(|v| v.as_array()).ok_or_else(|| format!("\"{key}\" must be a list"))
+/// The length of the list `key`.
+fn list_len(doc: &Lite<'_>, key: &str) -> Result<usize, String> {
+    doc.get(key).and_then(Lite::array_len).ok_or_else(|| format!("\"{key}\" must be a list"))
 }
 
 fn check_clarifications(text: &str) -> Result<(), String> {
-    let doc = versioned(text, "skill-builder/clarifications")?;
-    let sections = array(&doc, "sections")?;
-    let questions: usize =
-        sections.iter().map(|s| s.get("questions").and_then(|q| q.as_array()).map_or(0, Vec::len)).sum();
+    // Down to each section's `questions`, which are only counted.
+    let doc = versioned(text, "skill-builder/clarifications", 3)?;
+    list_len(&doc, "sections")?;
+    let sections = doc.get("sections").and_then(Lite::items).unwrap_or_default();
+    let questions: usize = sections.iter().map(|s| s.get("questions").and_then(Lite::array_len).unwrap_or(0)).sum();
     let scope_ok =
         doc.get("scope").and_then(|s| s.get("recommendation")).and_then(|r| r.as_str()).is_none_or(|r| r == "ok");
     if questions == 0 && scope_ok {
@@ -268,19 +276,19 @@ fn check_clarifications(text: &str) -> Result<(), String> {
 }
 
 fn check_refinements(text: &str) -> Result<(), String> {
-    let doc = versioned(text, "skill-builder/refinements")?;
-    let list = array(&doc, "refinements")?;
-    if doc.get("none_needed_reason").is_some_and(|r| !r.is_null()) && !list.is_empty() {
+    let doc = versioned(text, "skill-builder/refinements", 1)?;
+    let listed = list_len(&doc, "refinements")?;
+    if doc.get("none_needed_reason").is_some_and(|r| !r.is_null()) && listed > 0 {
         return Err("\"none_needed_reason\" is set but refinements are listed".into());
     }
     Ok(())
 }
 
 fn check_decisions(text: &str) -> Result<(), String> {
-    let doc = versioned(text, "skill-builder/decisions")?;
-    let list = array(&doc, "decisions")?;
+    let doc = versioned(text, "skill-builder/decisions", 1)?;
+    let listed = list_len(&doc, "decisions")?;
     let stub = doc.get("scope_recommendation").and_then(|s| s.as_bool()).unwrap_or(false);
-    if list.is_empty() && !stub {
+    if listed == 0 && !stub {
         return Err("no decisions".into());
     }
     Ok(())

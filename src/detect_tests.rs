@@ -143,3 +143,186 @@ fn generated_files_without_skill_md_are_partial() {
     assert_eq!(detect(&f).skill, Presence::Partial);
     assert_eq!(detect(&f).missing_of_step(5), [SKILL_MD]);
 }
+
+/// The checks as they were over `serde_json::Value`, the reference the borrowed tree must match.
+mod by_value {
+    type Object = serde_json::Map<String, serde_json::Value>;
+
+    fn load(text: &str) -> Result<Object, String> {
+        match serde_json::from_str::<serde_json::Value>(super::json_body(text)) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            Ok(_) => Err("not a JSON object".into()),
+            Err(err) => Err(format!("not valid JSON ({err})")),
+        }
+    }
+
+    fn versioned(text: &str, schema: &str) -> Result<Object, String> {
+        let doc = load(text)?;
+        match doc.get("schema").and_then(|s| s.as_str()) {
+            Some(found) if found == schema => {}
+            Some(found) => return Err(format!("schema is '{found}', expected '{schema}'")),
+            None => return Err(format!("no \"schema\": \"{schema}\" field")),
+        }
+        if doc.get("version").and_then(|v| v.as_u64()).is_none_or(|v| v < 1) {
+            return Err("\"version\" must be a positive integer".into());
+        }
+        Ok(doc)
+    }
+
+    fn array<'a>(doc: &'a Object, key: &str) -> Result<&'a Vec<serde_json::Value>, String> {
+        doc.get(key).and_then(|v| v.as_array()).ok_or_else(|| format!("\"{key}\" must be a list"))
+    }
+
+    pub fn clarifications(text: &str) -> Result<(), String> {
+        let doc = versioned(text, "skill-builder/clarifications")?;
+        let sections = array(&doc, "sections")?;
+        let questions: usize =
+            sections.iter().map(|s| s.get("questions").and_then(|q| q.as_array()).map_or(0, Vec::len)).sum();
+        let scope_ok =
+            doc.get("scope").and_then(|s| s.get("recommendation")).and_then(|r| r.as_str()).is_none_or(|r| r == "ok");
+        if questions == 0 && scope_ok {
+            return Err("no questions, and the scope recommendation is ok".into());
+        }
+        Ok(())
+    }
+
+    pub fn refinements(text: &str) -> Result<(), String> {
+        let doc = versioned(text, "skill-builder/refinements")?;
+        let list = array(&doc, "refinements")?;
+        if doc.get("none_needed_reason").is_some_and(|r| !r.is_null()) && !list.is_empty() {
+            return Err("\"none_needed_reason\" is set but refinements are listed".into());
+        }
+        Ok(())
+    }
+
+    pub fn decisions(text: &str) -> Result<(), String> {
+        let doc = versioned(text, "skill-builder/decisions")?;
+        let list = array(&doc, "decisions")?;
+        let stub = doc.get("scope_recommendation").and_then(|s| s.as_bool()).unwrap_or(false);
+        if list.is_empty() && !stub {
+            return Err("no decisions".into());
+        }
+        Ok(())
+    }
+}
+
+/// Every combination of these member variants (absent, wrong types, repeats, edge numbers,
+/// strings only serde_json's full parse rejects) judged both ways gives the same verdict and
+/// the same message.
+#[test]
+fn the_borrowed_tree_judges_exactly_as_serde_json_values() {
+    type Check = fn(&str) -> Result<(), String>;
+    let schemas = |name: &str| {
+        vec![
+            String::new(),
+            format!(r#""schema":"skill-builder/{name}","#),
+            r#""schema":"other","#.into(),
+            r#""schema":7,"#.into(),
+            format!(r#""schema":"other","schema":"skill-builder/{name}","#),
+            format!(r#""schema":"skill-builder/{name}","schema":null,"#),
+            format!(r#""sch\u0065ma":"skill-builder/{name}","#),
+        ]
+    };
+    let versions = [
+        "",
+        r#""version":1,"#,
+        r#""version":0,"#,
+        r#""version":-1,"#,
+        r#""version":1.0,"#,
+        r#""version":"1","#,
+        r#""version":18446744073709551615,"#,
+        r#""version":1e400,"#,
+        r#""version":2,"version":0,"#,
+    ];
+    let lists = [
+        "",
+        "[]",
+        "[{}]",
+        "[1,2]",
+        "{}",
+        "null",
+        r#""x""#,
+        r#"[{"x":"\ud800"}]"#,
+        r#"[1e400]"#,
+        r#"[{"a":[[[[[[]]]]]]}]"#,
+        r#"[{"x":"\u00e9"}]"#,
+        "[1,]",
+    ];
+    let sections = [
+        "",
+        "[]",
+        r#"[{"questions":[]}]"#,
+        r#"[{"questions":[{}]}]"#,
+        "[[1]]",
+        r#"[{"questions":null}]"#,
+        r#"[{"questions":{"a":1}}]"#,
+        "[1]",
+        r#"[{"questions":[1],"questions":[]}]"#,
+        r#"[{"questions":[],"questions":[2]}]"#,
+        r#"[{"questions":[{"q":"\ud800"}]}]"#,
+        "{}",
+    ];
+    let scopes = [
+        "",
+        "null",
+        r#""x""#,
+        "{}",
+        r#"{"recommendation":"ok"}"#,
+        r#"{"recommendation":"too_broad"}"#,
+        r#"{"recommendation":1}"#,
+        r#"["too_broad"]"#,
+        r#"{"recommendation":"too_broad","recommendation":"ok"}"#,
+    ];
+    let reasons = ["", "null", r#""x""#, "0", "false", "[]"];
+    let stubs = ["", "true", "false", r#""true""#, "null", "1"];
+    let member = |key: &str, value: &str| if value.is_empty() { String::new() } else { format!(r#""{key}":{value},"#) };
+    let mut cases: Vec<(String, Check, Check)> = Vec::new();
+    for schema in schemas("clarifications") {
+        for version in versions {
+            for list in sections {
+                for scope in scopes {
+                    let doc =
+                        format!("{{{schema}{version}{}{}\"end\":0}}", member("sections", list), member("scope", scope));
+                    cases.push((doc, check_clarifications, by_value::clarifications));
+                }
+            }
+        }
+    }
+    for (name, check, reference, extra_key, extras) in [
+        ("refinements", check_refinements as Check, by_value::refinements as Check, "none_needed_reason", &reasons),
+        ("decisions", check_decisions, by_value::decisions, "scope_recommendation", &stubs),
+    ] {
+        for schema in schemas(name) {
+            for version in versions {
+                for list in lists {
+                    for extra in extras.iter() {
+                        let doc =
+                            format!("{{{schema}{version}{}{}\"end\":0}}", member(name, list), member(extra_key, extra));
+                        cases.push((doc, check, reference));
+                    }
+                }
+            }
+        }
+    }
+    let valid = r#"{"schema":"skill-builder/decisions","version":1,"decisions":[{}]}"#;
+    for wrapped in [
+        format!("\u{feff}```json\n{valid}\n```"),
+        format!("```\n{valid}"),
+        format!("{valid} x"),
+        format!("{valid}{valid}"),
+        format!("[{valid}]"),
+        format!("{}{valid}{}", "[".repeat(200), "]".repeat(200)),
+        format!(r#"{{"deep":{}1{},{}"#, "[".repeat(200), "]".repeat(200), &valid[1..]),
+        "".into(),
+        "null".into(),
+    ] {
+        cases.push((wrapped, check_decisions, by_value::decisions));
+    }
+    let mut verdicts = [0, 0];
+    for (doc, check, reference) in &cases {
+        let ours = check(doc);
+        assert_eq!(ours, reference(doc), "{doc}");
+        verdicts[usize::from(ours.is_ok())] += 1;
+    }
+    assert!(verdicts[0] > 1_000 && verdicts[1] > 100, "both verdicts are exercised: {verdicts:?}");
+}

@@ -11,7 +11,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use git2::{Commit, Oid, Repository, Tree};
+use std::io::Read;
+
+use git2::{Commit, ObjectType, Odb, Oid, Repository, Tree};
 
 use super::commit::{EVENT_TRAILER, RENAMED_TRAILER, SKILL_TRAILER, head_commit};
 use crate::clock::format_timestamp;
@@ -23,7 +25,12 @@ fn trailers<'m>(message: &'m str, key: &'m str) -> impl Iterator<Item = &'m str>
 }
 
 /// Whether `commit` changed any of `names` (top-level folders) against any parent.
-fn touches(repo: &Repository, commit: &Commit<'_>, names: &[String]) -> Result<bool, AppError> {
+fn touches(
+    repo: &Repository,
+    commit: &Commit<'_>,
+    names: &[String],
+    subtrees: &mut Subtrees<'_>,
+) -> Result<bool, AppError> {
     let message = commit.message().unwrap_or_default();
     if commit.parent_count() == 1 && trailers(message, EVENT_TRAILER).next().is_some() {
         let mut listed = trailers(message, SKILL_TRAILER).peekable();
@@ -31,18 +38,104 @@ fn touches(repo: &Repository, commit: &Commit<'_>, names: &[String]) -> Result<b
             return Ok(listed.into_iter().any(|skill| names.iter().any(|n| n == skill)));
         }
     }
-    let tree = commit.tree()?;
-    let mine: Vec<Option<Oid>> = names.iter().map(|n| entry(&tree, n)).collect();
+    let mine = subtrees.of(repo, commit.tree_id(), names)?;
     if commit.parent_count() == 0 {
         return Ok(mine.iter().any(Option::is_some));
     }
     for parent in commit.parent_ids() {
-        let parent_tree = repo.find_commit(parent)?.tree()?;
-        if names.iter().zip(&mine).any(|(name, oid)| entry(&parent_tree, name) != *oid) {
+        let parent_tree = repo.find_commit(parent)?.tree_id();
+        if subtrees.of(repo, parent_tree, names)? != mine {
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// The ids of the `names` entries of root trees, each root tree read once per page: a commit's
+/// tree is looked up as its own and again as its child's parent.
+///
+/// A root tree of thousands of skills is tens of KB; reading it through `find_tree` inflates it
+/// whole, checks its SHA-1 and parses every entry, for the one or two entries we want. A loose
+/// tree (what the user's git writes) is instead streamed and scanned in order, stopping at the
+/// first entry sorted after the names; a packed one (no stream) is read whole.
+struct Subtrees<'r> {
+    odb: Option<Odb<'r>>,
+    by_root: HashMap<Oid, Vec<Option<Oid>>>,
+}
+
+impl<'r> Subtrees<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        Subtrees { odb: repo.odb().ok(), by_root: HashMap::new() }
+    }
+
+    fn of(&mut self, repo: &Repository, root: Oid, names: &[String]) -> Result<Vec<Option<Oid>>, AppError> {
+        if let Some(ids) = self.by_root.get(&root)
+            && ids.len() == names.len()
+        {
+            return Ok(ids.clone());
+        }
+        let streamed = match self.odb.as_ref().map(|odb| odb.reader(root)) {
+            Some(Ok((reader, _, ObjectType::Tree))) => scan_tree(reader, names).ok().flatten(),
+            _ => None,
+        };
+        let ids = match streamed {
+            Some(ids) => ids,
+            None => {
+                let tree = repo.find_tree(root)?;
+                names.iter().map(|n| entry(&tree, n)).collect()
+            }
+        };
+        self.by_root.insert(root, ids.clone());
+        Ok(ids)
+    }
+}
+
+/// The ids of `names` in a raw tree object (`<octal mode> <name>\0<20-byte id>` entries, in git's
+/// order: a folder sorts as its name followed by `/`), read only up to the last of them; `None`
+/// when the data is not a well-formed tree, so the caller asks libgit2 instead.
+fn scan_tree(mut reader: impl Read, names: &[String]) -> std::io::Result<Option<Vec<Option<Oid>>>> {
+    let last = names.iter().map(|n| format!("{n}/")).max().unwrap_or_default();
+    let mut found = vec![None; names.len()];
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut chunk = [0u8; 2 * 1024];
+    let mut key = Vec::with_capacity(128);
+    let mut pos = 0;
+    loop {
+        let rest = &buf[pos..];
+        let parsed = rest.iter().position(|b| *b == b' ').and_then(|space| {
+            let nul = space + 1 + rest[space + 1..].iter().position(|b| *b == 0)?;
+            let id = rest.get(nul + 1..nul + 21)?;
+            Some((&rest[..space], &rest[space + 1..nul], id, nul + 21))
+        });
+        match parsed {
+            Some((mode, name, id, used)) => {
+                for (slot, wanted) in found.iter_mut().zip(names) {
+                    if slot.is_none() && name == wanted.as_bytes() {
+                        let Ok(id) = Oid::from_bytes(id) else { return Ok(None) };
+                        *slot = Some(id);
+                    }
+                }
+                key.clear();
+                key.extend_from_slice(name);
+                if mode == b"40000" || mode == b"040000" {
+                    key.push(b'/');
+                }
+                if key.as_slice() > last.as_bytes() {
+                    return Ok(Some(found));
+                }
+                pos += used;
+            }
+            None => {
+                buf.drain(..pos);
+                pos = 0;
+                let read = reader.read(&mut chunk)?;
+                if read == 0 {
+                    return Ok(buf.is_empty().then_some(found));
+                }
+                buf.extend_from_slice(&chunk[..read]);
+            }
+        }
+    }
 }
 
 fn entry(tree: &Tree<'_>, name: &str) -> Option<Oid> {
@@ -61,9 +154,10 @@ pub fn history(
     let mut names = vec![skill.to_string()];
     let mut collecting = before.is_none();
     let mut walk = TimeWalk::new(head);
+    let mut subtrees = Subtrees::new(repo);
     while let Some(commit) = walk.next(repo)? {
         let oid = commit.id();
-        if touches(repo, &commit, &names)? {
+        if touches(repo, &commit, &names, &mut subtrees)? {
             let message = commit.message().unwrap_or_default().to_string();
             for old in trailers(&message, RENAMED_TRAILER) {
                 if !names.iter().any(|n| n == old) {
@@ -141,3 +235,7 @@ fn summarize(commit: &Commit<'_>, message: &str) -> SkillCommit {
         event: trailers(message, EVENT_TRAILER).next().map(str::to_string),
     }
 }
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod tests;

@@ -86,6 +86,9 @@ pub struct ReconcilerState {
     latest: Option<ReconciliationReport>,
     cache: scan::DetectionCache,
     cache_file: PathBuf,
+    /// The detection cache being written in the background (awaited before the next pass and
+    /// when the actor stops).
+    saving: Option<tokio::task::JoinHandle<()>>,
     startup: Option<Housekeeping>,
 }
 
@@ -101,7 +104,25 @@ impl Actor for ReconcilerActor {
     ) -> Result<ReconcilerState, ActorProcessingErr> {
         let cache_file = args.paths.data_dir.join("cache").join("reconcile.json");
         let startup = Some(args.startup.clone());
-        Ok(ReconcilerState { args, latest: None, cache: scan::DetectionCache::default(), cache_file, startup })
+        Ok(ReconcilerState {
+            args,
+            latest: None,
+            cache: scan::DetectionCache::default(),
+            cache_file,
+            saving: None,
+            startup,
+        })
+    }
+
+    async fn post_stop(
+        &self,
+        _me: ActorRef<ReconcilerMsg>,
+        state: &mut ReconcilerState,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(saving) = state.saving.take() {
+            let _ = saving.await;
+        }
+        Ok(())
     }
 
     async fn handle(

@@ -21,6 +21,8 @@ pub struct DiskFindings {
     pub discoveries: Vec<Discovery>,
     /// Empty folder trees without a row, removed.
     pub cleaned: Vec<String>,
+    /// The detection cache to write, when it changed.
+    pub cache_bytes: Option<Vec<u8>>,
 }
 
 /// The skills folder to reconcile: `--skills-path`, else the setting, else `~/.vibedata` when it
@@ -63,22 +65,30 @@ pub async fn run(
         None => super::recover::run(args, &root).await,
         Some(_) => super::recover::Recovered::default(),
     };
+    // The previous pass's cache write, so two writes never race.
+    if let Some(saving) = state.saving.take() {
+        let _ = saving.await;
+    }
     let snapshot = args.db.reconcile_snapshot().await?;
     let snapshot_ms = started.elapsed().as_millis() as u64;
     let cache = std::mem::take(&mut state.cache);
-    let cache_file = state.cache_file.clone();
     let job_root = root.clone();
     let job_snapshot = snapshot.clone();
     let job_only = only.map(str::to_string);
     let (findings, cache) = tokio::task::spawn_blocking(move || {
         let mut cache = cache;
-        let findings = scan_disk(&job_root, &job_snapshot, &mut cache, job_only.as_deref(), &cache_file);
+        let findings = scan_disk(&job_root, &job_snapshot, &mut cache, job_only.as_deref());
         (findings, cache)
     })
     .await
     .map_err(|e| AppError::Internal(format!("reconciliation scan: {e}")))?;
     state.cache = cache;
-    let findings = findings.map_err(|e| AppError::io(&root, e))?;
+    let mut findings = findings.map_err(|e| AppError::io(&root, e))?;
+    // Writing and syncing 10,000 verdicts is not part of the pass: the report does not wait.
+    if let Some(bytes) = findings.cache_bytes.take() {
+        let file = state.cache_file.clone();
+        state.saving = Some(tokio::task::spawn_blocking(move || DetectionCache::write(&file, &bytes)));
+    }
     let scan_ms = started.elapsed().as_millis() as u64;
 
     let mut report = ReconciliationReport::skipped("", ran_at);
@@ -148,13 +158,12 @@ pub async fn run(
 }
 
 /// The blocking part: lists the top level, detects every claimed folder (cached), classifies
-/// and cleans unclaimed ones, and saves the cache when it changed.
+/// and cleans unclaimed ones, and encodes the cache when it changed.
 fn scan_disk(
     root: &Path,
     snapshot: &DbSnapshot,
     cache: &mut DetectionCache,
     only: Option<&str>,
-    cache_file: &Path,
 ) -> std::io::Result<DiskFindings> {
     let mut top = scan::list_top(root)?;
     if let Some(only) = only {
@@ -173,9 +182,10 @@ fn scan_disk(
         }
     }
     let detected: Vec<Detected> = scan::detect_all(root, to_detect, cache);
+    let mut cache_bytes = None;
     if scan::remember(cache, &detected) && only.is_none() {
         cache.retain(|folder| claimed.contains_key(folder));
-        cache.save(cache_file);
+        cache_bytes = cache.to_bytes();
     }
     let detections = detected.into_iter().map(|d| (d.folder, d.detection)).collect();
     let mut discoveries = Vec::new();
@@ -192,7 +202,7 @@ fn scan_disk(
         let detected = scan::detect_one(root, folder.clone(), &DetectionCache::default());
         discoveries.push(classify_discovery(&folder, &detected.detection));
     }
-    Ok(DiskFindings { top, detections, discoveries, cleaned })
+    Ok(DiskFindings { top, detections, discoveries, cleaned, cache_bytes })
 }
 
 /// How long an empty, unclaimed folder is left alone. `create_skill` makes a skill's (empty)
