@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use skill_builder::{Backend, Config};
 
@@ -116,19 +116,8 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 /// `skill-builder --json skills list` on `root`, with `crash_at` armed when given.
 fn cli_list(root: &Path, crash_at: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_skill-builder"));
-    command
-        .arg("--data-dir")
-        .arg(root.join("data"))
-        .arg("--skills-path")
-        .arg(root.join("skills"))
-        .args(["--json", "skills", "list"])
-        .env_remove("SKILL_BUILDER_DATA_DIR")
-        .env_remove(skill_builder::crashpoint::CRASH_AT_VAR)
-        .env("TMPDIR", root.join("tmp"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut command = sb(root);
+    command.args(["skills", "list"]).stdout(Stdio::null());
     if let Some(point) = crash_at {
         command.env(skill_builder::crashpoint::CRASH_AT_VAR, point);
     }
