@@ -5,6 +5,7 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod sidecar;
+pub mod validation;
 
 pub use dto::agents::*;
 pub use dto::files::*;

@@ -3,4 +3,6 @@
 //! YAML front-matter; detection, the rename rewrite and the validator all go through it.
 
 pub mod frontmatter;
+pub mod security;
+pub mod validate;
 mod yaml;
