@@ -1,17 +1,35 @@
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { LibraryPage } from "./features/library/LibraryPage";
+import type { RouterHistory } from "@tanstack/react-router";
+import { RouterProvider } from "@tanstack/react-router";
+import { useState } from "react";
+import { CloseGuard } from "./app/CloseGuard";
+import { StartupGate } from "./app/StartupGate";
+import { usePrefsPersistence, useTheme } from "./app/usePrefs";
+import { useEventBridge } from "./app/useEventBridge";
+import { Toaster } from "./components/ui/toast";
+import { TooltipProvider } from "./components/ui/tooltip";
+import { createAppRouter } from "./router";
 
-export function App({ queryClient }: { queryClient: QueryClient }) {
+/** What runs for the whole life of the window, whatever screen is up. */
+function WindowServices() {
+  useEventBridge();
+  useTheme();
+  usePrefsPersistence();
+  return <CloseGuard />;
+}
+
+/** Providers, window services, startup, then the routed shell. Tests pass a memory history. */
+export function App({ queryClient, history }: { queryClient: QueryClient; history?: RouterHistory }) {
+  const [router] = useState(() => createAppRouter(history));
   return (
     <QueryClientProvider client={queryClient}>
-      <div className="min-h-screen">
-        <header className="border-b border-slate-200 bg-white px-6 py-3">
-          <span className="text-sm font-semibold tracking-tight text-slate-700">Skill Builder</span>
-        </header>
-        <main className="mx-auto max-w-6xl px-6 py-8">
-          <LibraryPage />
-        </main>
-      </div>
+      <TooltipProvider delayDuration={300}>
+        <WindowServices />
+        <StartupGate>
+          <RouterProvider router={router} />
+        </StartupGate>
+        <Toaster />
+      </TooltipProvider>
     </QueryClientProvider>
   );
 }

@@ -1,6 +1,6 @@
-import { Button } from "../../components/Button";
 import { CommandErrorMessage } from "../../components/CommandErrorMessage";
-import { Dialog } from "../../components/Dialog";
+import { Button } from "../../components/ui/button";
+import { Dialog, DialogContent, DialogFooter } from "../../components/ui/dialog";
 import { toCommandError } from "../../lib/commandError";
 import { useDeleteSkill } from "./skillQueries";
 
@@ -8,26 +8,25 @@ import { useDeleteSkill } from "./skillQueries";
 export function DeleteSkillDialog({ name, onClose }: { name: string; onClose: () => void }) {
   const deleteSkill = useDeleteSkill();
   return (
-    <Dialog title={`Delete ${name}?`} onClose={onClose} testId="delete-skill-dialog">
-      <p className="text-sm text-slate-600">
-        The skill, its files and its workflow records are removed. A checkpoint is saved first.
-      </p>
-      {deleteSkill.isError && (
-        <div className="mt-4">
-          <CommandErrorMessage error={toCommandError(deleteSkill.error)} testId="delete-skill-error" />
-        </div>
-      )}
-      <div className="mt-6 flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          variant="danger"
-          disabled={deleteSkill.isPending}
-          data-testid="delete-skill-confirm"
-          onClick={() => deleteSkill.mutate(name, { onSuccess: onClose })}
-        >
-          {deleteSkill.isPending ? "Deleting…" : "Delete"}
-        </Button>
-      </div>
+    <Dialog open onOpenChange={(open) => !open && onClose()}>
+      <DialogContent
+        title={`Delete ${name}?`}
+        description="The skill, its files and its workflow records are removed. A checkpoint is saved first."
+        data-testid="delete-skill-dialog"
+      >
+        {deleteSkill.isError && <CommandErrorMessage error={toCommandError(deleteSkill.error)} testId="delete-skill-error" />}
+        <DialogFooter>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            variant="danger"
+            disabled={deleteSkill.isPending}
+            data-testid="delete-skill-confirm"
+            onClick={() => deleteSkill.mutate(name, { onSuccess: onClose })}
+          >
+            {deleteSkill.isPending ? "Deleting…" : "Delete"}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
     </Dialog>
   );
 }

@@ -1,44 +1,74 @@
+import { Link } from "@tanstack/react-router";
+import { Loader2 } from "lucide-react";
 import type { SkillSummary } from "../../bindings";
-import { Button } from "../../components/Button";
 import { LockBadge } from "./LockBadge";
+import { SkillActions, type SkillActionHandlers } from "./SkillActions";
 import { SourceBadge } from "./SourceBadge";
 import { WorkflowProgress } from "./WorkflowProgress";
 
-type SkillCardProps = { skill: SkillSummary; onDelete: (name: string) => void };
+type SkillItemProps = { skill: SkillSummary; running: boolean } & SkillActionHandlers;
 
-export function SkillCard({ skill, onDelete }: SkillCardProps) {
-  const lockedElsewhere = skill.lock.state === "other";
+function SkillName({ skill, running }: { skill: SkillSummary; running: boolean }) {
   return (
-    <article className="flex h-full flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <h3 className="flex min-w-0 items-center gap-1.5 font-semibold">
+      <Link to="/skill/$name" params={{ name: skill.name }} className="truncate hover:underline focus-visible:outline-2 focus-visible:outline-ring">
+        {skill.name}
+      </Link>
+      {running && <Loader2 className="size-3.5 shrink-0 animate-spin text-primary" aria-label="Agent running" data-testid="skill-running" />}
+    </h3>
+  );
+}
+
+function TagList({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return null;
+  return (
+    <ul aria-label="Tags" className="flex flex-wrap gap-1.5">
+      {tags.map((tag) => (
+        <li key={tag} className="rounded-md bg-muted px-1.5 py-0.5 text-xs text-muted-foreground">
+          {tag}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A skill in the grid: name, lock, source, type, domain, description, tags, progress, actions (§9.4). */
+export function SkillCard({ skill, running, ...actions }: SkillItemProps) {
+  return (
+    <article className="flex h-full flex-col gap-3 rounded-xl border border-border bg-card p-4 shadow-sm">
       <header className="flex flex-wrap items-center gap-2">
-        <h3 className="mr-auto truncate font-semibold text-slate-900">{skill.name}</h3>
+        <div className="mr-auto min-w-0">
+          <SkillName skill={skill} running={running} />
+        </div>
         <LockBadge lock={skill.lock} />
         <SourceBadge source={skill.source} />
       </header>
-      {skill.domain && <p className="text-sm text-slate-600">{skill.domain}</p>}
-      {skill.description && <p className="line-clamp-2 text-sm text-slate-500">{skill.description}</p>}
-      {skill.tags.length > 0 && (
-        <ul aria-label="Tags" className="flex flex-wrap gap-1.5">
-          {skill.tags.map((tag) => (
-            <li key={tag} className="rounded-md bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
-              {tag}
-            </li>
-          ))}
-        </ul>
-      )}
+      <p className="text-xs text-muted-foreground">{skill.skillType}</p>
+      {skill.domain && <p className="text-sm">{skill.domain}</p>}
+      {skill.description && <p className="line-clamp-2 text-sm text-muted-foreground">{skill.description}</p>}
+      <TagList tags={skill.tags} />
       <footer className="mt-auto flex items-end gap-3 pt-1">
         <div className="flex-1">{skill.workflow && <WorkflowProgress workflow={skill.workflow} />}</div>
-        <Button
-          variant="ghost"
-          data-testid={`delete-skill-${skill.name}`}
-          aria-label={`Delete ${skill.name}`}
-          title={lockedElsewhere ? "Open in another window" : undefined}
-          disabled={lockedElsewhere}
-          onClick={() => onDelete(skill.name)}
-        >
-          Delete
-        </Button>
+        <SkillActions skill={skill} {...actions} />
       </footer>
+    </article>
+  );
+}
+
+/** A skill in the list: one dense line. */
+export function SkillRow({ skill, running, ...actions }: SkillItemProps) {
+  return (
+    <article className="flex h-full items-center gap-3 border-b border-border px-3">
+      <div className="w-56 min-w-0">
+        <SkillName skill={skill} running={running} />
+      </div>
+      <div className="flex items-center gap-2">
+        <LockBadge lock={skill.lock} />
+        <SourceBadge source={skill.source} />
+      </div>
+      <p className="min-w-0 flex-1 truncate text-sm text-muted-foreground">{skill.domain ?? skill.description ?? ""}</p>
+      <div className="w-40">{skill.workflow && <WorkflowProgress workflow={skill.workflow} />}</div>
+      <SkillActions skill={skill} {...actions} />
     </article>
   );
 }

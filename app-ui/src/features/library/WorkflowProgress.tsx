@@ -1,13 +1,8 @@
-import type { SkillSummary, WorkflowStatus } from "../../bindings";
+import type { SkillSummary } from "../../bindings";
+import { STATUS_LABELS } from "./sources";
 
 /** Steps 0–5 of the build workflow (agents-and-workflow.md §5.1); `currentStep` 6 means all are done. */
 const STEP_COUNT = 6;
-
-const STATUS_LABELS: Record<WorkflowStatus, string> = {
-  pending: "Pending",
-  in_progress: "In progress",
-  completed: "Completed",
-};
 
 type Workflow = NonNullable<SkillSummary["workflow"]>;
 
@@ -16,7 +11,7 @@ export function WorkflowProgress({ workflow }: { workflow: Workflow }) {
   const percentDone = Math.round((workflow.currentStep / STEP_COUNT) * 100);
   return (
     <div data-testid="workflow-progress">
-      <div className="flex justify-between text-xs text-slate-500">
+      <div className="flex justify-between text-xs text-muted-foreground">
         <span>
           Step {shownStep} of {STEP_COUNT}
         </span>
@@ -28,9 +23,9 @@ export function WorkflowProgress({ workflow }: { workflow: Workflow }) {
         aria-valuemin={0}
         aria-valuemax={STEP_COUNT}
         aria-valuenow={workflow.currentStep}
-        className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100"
+        className="mt-1 h-1.5 overflow-hidden rounded-full bg-muted"
       >
-        <div className="h-full rounded-full bg-indigo-500" style={{ width: `${percentDone}%` }} />
+        <div className="h-full rounded-full bg-primary" style={{ width: `${percentDone}%` }} />
       </div>
     </div>
   );

@@ -1,0 +1,74 @@
+import {
+  createHashHistory,
+  createRootRoute,
+  createRoute,
+  createRouter,
+  type RouterHistory,
+} from "@tanstack/react-router";
+import { Shell } from "./app/Shell";
+import { LibraryPage } from "./features/library/LibraryPage";
+import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
+import { WorkflowPage } from "./features/workflow/WorkflowPage";
+
+/** `?skill=` of the refine and test pages. */
+function skillSearch(search: Record<string, unknown>): { skill?: string } {
+  return typeof search.skill === "string" ? { skill: search.skill } : {};
+}
+
+const rootRoute = createRootRoute({ component: Shell });
+
+/**
+ * The route table (agents-and-workflow.md §9.4). A page whose commands do not exist yet renders
+ * only its title; its owner replaces `component` here.
+ */
+const routes = [
+  createRoute({ getParentRoute: () => rootRoute, path: "/", component: LibraryPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/skill/$name", component: WorkflowPage }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/skill/$name/history",
+    component: () => <PagePlaceholder title="History" testId="history-page" />,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/refine",
+    validateSearch: skillSearch,
+    component: () => <PagePlaceholder title="Refine" testId="refine-page" />,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/test",
+    validateSearch: skillSearch,
+    component: () => <PagePlaceholder title="Test" testId="test-page" />,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/usage",
+    component: () => <PagePlaceholder title="Usage" testId="usage-page" />,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/settings",
+    validateSearch: (search: Record<string, unknown>): { tab?: string } =>
+      typeof search.tab === "string" ? { tab: search.tab } : {},
+    component: () => <PagePlaceholder title="Settings" testId="settings-page" />,
+  }),
+] as const;
+
+const routeTree = rootRoute.addChildren(routes);
+
+/**
+ * Hash history: the page is served from Tauri's asset protocol, where a reload of `/skill/x`
+ * must still find index.html; tests pass a memory history.
+ */
+export function createAppRouter(history: RouterHistory = createHashHistory()) {
+  return createRouter({ routeTree, history, defaultPreload: false });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: AppRouter;
+  }
+}
