@@ -18,6 +18,12 @@ Object.defineProperties(HTMLElement.prototype, {
 Element.prototype.hasPointerCapture ??= () => false;
 Element.prototype.releasePointerCapture ??= () => undefined;
 Element.prototype.scrollIntoView ??= () => undefined;
+// Radix measures some parts (the checkbox's bubble input) with a ResizeObserver; nothing resizes here.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
 
 // Stores are module singletons: every test starts from their initial state.
 const initial = {
