@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   // Tauri embeds app-ui/dist at compile time (build-and-ci.md §3); there is no dev server.
-  build: { outDir: "dist", emptyOutDir: true },
+  // One bundle read from local disk by the webview: there is no network to split chunks for.
+  build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 1024 },
   test: {
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
