@@ -46,10 +46,13 @@ export function CloseGuard() {
         setError(null);
         setOpen(true);
       })
-      .then((stop) => {
-        if (disposed) stop();
-        else unlisten = stop;
-      });
+      .then(
+        (stop) => {
+          if (disposed) stop();
+          else unlisten = stop;
+        },
+        () => undefined,
+      );
     return () => {
       disposed = true;
       unlisten?.();

@@ -35,7 +35,7 @@ export function Header() {
         <RunningAgents />
         {mock && (
           <Tooltip content="Agents are simulated: no API calls, no cost.">
-            <Badge tabIndex={0} data-testid="mock-badge" className="bg-amber-50 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-100">
+            <Badge tabIndex={0} data-testid="mock-badge" className="bg-amber-50 text-amber-900 border-amber-600/30 dark:bg-amber-950 dark:text-amber-100">
               Mock
             </Badge>
           </Tooltip>

@@ -20,7 +20,7 @@ export function StartupGate({ children }: { children: ReactNode }) {
 
   const blockingFailure = deps.isError || (deps.data?.checks.some((check) => !check.ok && check.blocking) ?? false);
   if (deps.isPending || (blockingFailure && !acknowledged)) return <StartupSplash onContinue={acknowledge} />;
-  if (settings.isPending) return <StartupSplash onContinue={acknowledge} />;
+  if (settings.isPending) return <StartupSplash onContinue={acknowledge} waiting />;
   if (settings.isError) {
     return (
       <main className="grid min-h-screen place-items-center p-6">

@@ -30,16 +30,16 @@ function CheckRow({ check }: { check: DepStatus }) {
  * The dependency check (§9.2): shown while `check_startup_deps` runs and, when a blocking check
  * fails, with each check's detail and fix hint, Retry, and a way on without agents.
  */
-export function StartupSplash({ onContinue }: { onContinue: () => void }) {
+export function StartupSplash({ onContinue, waiting = false }: { onContinue: () => void; waiting?: boolean }) {
   const deps = useStartupDeps();
   return (
     <main className="grid min-h-screen place-items-center p-6" data-testid="startup-splash">
       <div className="w-full max-w-lg rounded-xl bg-card p-6 shadow-sm ring-1 ring-border">
         <h1 className="text-lg font-semibold">Skill Builder</h1>
-        {deps.isPending || deps.isFetching ? (
+        {waiting || deps.isPending || deps.isFetching ? (
           <p role="status" className="mt-4 flex items-center gap-2 text-sm text-muted-foreground">
             <Loader2 className="size-4 animate-spin" aria-hidden="true" />
-            Checking dependencies…
+            {waiting ? "Starting…" : "Checking dependencies…"}
           </p>
         ) : (
           <>

@@ -77,6 +77,9 @@ export function useEventBridge() {
       // A failed replay loses only the history on screen; live events still flow.
       await replay().catch(() => undefined);
       agentEvents.release();
+    }, () => {
+      // No event channel (a plain browser): queries still work, they just are not pushed.
+      agentEvents.release();
     });
     return () => {
       disposed = true;

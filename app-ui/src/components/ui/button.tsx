@@ -8,9 +8,9 @@ export const buttonVariants = cva(
   {
     variants: {
       variant: {
-        primary: "bg-primary text-primary-foreground shadow-sm hover:bg-indigo-500",
-        secondary: "border border-input bg-card text-foreground shadow-sm hover:bg-muted",
-        danger: "bg-rose-700 text-white shadow-sm hover:bg-rose-600",
+        primary: "bg-primary text-primary-foreground hover:bg-indigo-500",
+        secondary: "border border-input bg-card text-foreground hover:bg-muted",
+        danger: "bg-rose-700 text-white hover:bg-rose-600",
         ghost: "text-muted-foreground hover:bg-muted hover:text-foreground",
       },
       size: { md: "px-3 py-1.5", sm: "px-2 py-1 text-xs", icon: "size-8" },

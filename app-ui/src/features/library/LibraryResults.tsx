@@ -22,7 +22,8 @@ type LibraryResultsProps = {
 
 const CARD_MIN_WIDTH = 340;
 const GAP = 16;
-const ROW_HEIGHT = { grid: 230 + GAP, list: 56 };
+/** Rows have fixed heights (cards clip what does not fit), so scrolling never re-measures. */
+const ROW_HEIGHT = { grid: 248 + GAP, list: 56 };
 
 /** The width of an element, kept up to date (ResizeObserver where it exists). */
 function useWidth(ref: RefObject<HTMLElement | null>): number {
@@ -59,7 +60,7 @@ function VirtualSkills({ skills, view, runningSkills, ...actions }: Omit<Library
   const Item = view === "list" ? SkillRow : SkillCard;
 
   return (
-    <div ref={scrollRef} data-testid="skill-scroll" className="min-h-0 flex-1 overflow-y-auto">
+    <div ref={scrollRef} data-testid="skill-scroll" className="min-h-0 flex-1 overflow-y-auto [scrollbar-gutter:stable]">
       <div role="list" aria-label="Skills" data-testid="skill-list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => (
           <div

@@ -13,7 +13,7 @@ export function LockBadge({ lock }: { lock: SkillSummary["lock"] }) {
   const text = lockedElsewhereText(lock);
   return (
     <Tooltip content={text}>
-      <Badge tabIndex={0} aria-label={text} data-testid="lock-badge" className="bg-rose-50 text-rose-800 ring-rose-600/20 dark:bg-rose-950 dark:text-rose-200">
+      <Badge tabIndex={0} aria-label={text} data-testid="lock-badge" className="bg-rose-50 text-rose-800 border-rose-600/20 dark:bg-rose-950 dark:text-rose-200">
         <Lock className="size-3" aria-hidden="true" />
         Locked
       </Badge>

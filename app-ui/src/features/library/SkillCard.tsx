@@ -1,5 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { Loader2 } from "lucide-react";
+import { memo } from "react";
 import type { SkillSummary } from "../../bindings";
 import { LockBadge } from "./LockBadge";
 import { SkillActions, type SkillActionHandlers } from "./SkillActions";
@@ -22,7 +23,7 @@ function SkillName({ skill, running }: { skill: SkillSummary; running: boolean }
 function TagList({ tags }: { tags: string[] }) {
   if (tags.length === 0) return null;
   return (
-    <ul aria-label="Tags" className="flex flex-wrap gap-1.5">
+    <ul aria-label="Tags" className="flex max-h-6 flex-wrap gap-1.5 overflow-hidden">
       {tags.map((tag) => (
         <li key={tag} className="rounded-md bg-muted px-1.5 py-0.5 text-xs text-muted-foreground">
           {tag}
@@ -32,10 +33,14 @@ function TagList({ tags }: { tags: string[] }) {
   );
 }
 
-/** A skill in the grid: name, lock, source, type, domain, description, tags, progress, actions (§9.4). */
-export function SkillCard({ skill, running, ...actions }: SkillItemProps) {
+/**
+ * A skill in the grid: name, lock, source, type, domain, description, tags, progress, actions (§9.4).
+ * Memoised, like `SkillRow`: scrolling re-renders the list on every frame, and rows already on
+ * screen must not render again.
+ */
+export const SkillCard = memo(function SkillCard({ skill, running, ...actions }: SkillItemProps) {
   return (
-    <article className="flex h-full flex-col gap-3 rounded-xl border border-border bg-card p-4 shadow-sm">
+    <article className="flex h-full flex-col gap-2.5 overflow-hidden rounded-xl border border-border bg-card p-4">
       <header className="flex flex-wrap items-center gap-2">
         <div className="mr-auto min-w-0">
           <SkillName skill={skill} running={running} />
@@ -53,10 +58,10 @@ export function SkillCard({ skill, running, ...actions }: SkillItemProps) {
       </footer>
     </article>
   );
-}
+});
 
 /** A skill in the list: one dense line. */
-export function SkillRow({ skill, running, ...actions }: SkillItemProps) {
+export const SkillRow = memo(function SkillRow({ skill, running, ...actions }: SkillItemProps) {
   return (
     <article className="flex h-full items-center gap-3 border-b border-border px-3">
       <div className="w-56 min-w-0">
@@ -68,7 +73,9 @@ export function SkillRow({ skill, running, ...actions }: SkillItemProps) {
       </div>
       <p className="min-w-0 flex-1 truncate text-sm text-muted-foreground">{skill.domain ?? skill.description ?? ""}</p>
       <div className="w-40">{skill.workflow && <WorkflowProgress workflow={skill.workflow} />}</div>
-      <SkillActions skill={skill} {...actions} />
+      <div className="flex w-32 justify-end">
+        <SkillActions skill={skill} {...actions} />
+      </div>
     </article>
   );
-}
+});

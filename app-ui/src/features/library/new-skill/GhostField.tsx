@@ -43,7 +43,7 @@ export function GhostField({ id, label, value, onChange, suggestion, multiline =
     onKeyDown,
     "aria-describedby": remainder ? hintId : undefined,
     "data-testid": testId,
-    className: cn("block w-full bg-transparent", fieldClasses, multiline && "min-h-20 resize-y"),
+    className: cn("block w-full", fieldClasses, multiline && "min-h-20 resize-y"),
   };
   return (
     <div>

@@ -116,7 +116,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
                 </p>
                 {names.data?.name && (
                   <div className="mt-2 flex gap-2" data-testid="name-suggestions">
-                    <Button size="sm" variant="ghost" className="font-mono ring-1 ring-border" onClick={() => set("name", names.data.name ?? "")}>
+                    <Button size="sm" variant="ghost" className="border border-border font-mono" onClick={() => set("name", names.data.name ?? "")}>
                       {names.data.name}
                     </Button>
                   </div>
