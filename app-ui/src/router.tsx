@@ -5,6 +5,7 @@ import {
   createRouter,
   type RouterHistory,
 } from "@tanstack/react-router";
+import { RouteError } from "./app/RouteError";
 import { Shell } from "./app/Shell";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
@@ -62,7 +63,7 @@ const routeTree = rootRoute.addChildren(routes);
  * must still find index.html; tests pass a memory history.
  */
 export function createAppRouter(history: RouterHistory = createHashHistory()) {
-  return createRouter({ routeTree, history, defaultPreload: false });
+  return createRouter({ routeTree, history, defaultPreload: false, defaultErrorComponent: RouteError });
 }
 
 export type AppRouter = ReturnType<typeof createAppRouter>;

@@ -20,6 +20,7 @@ type GhostFieldProps = {
   multiline?: boolean;
   placeholder?: string;
   testId: string;
+  autoFocus?: boolean;
 };
 
 /**
@@ -27,7 +28,7 @@ type GhostFieldProps = {
  * (§9.4). Without a suggestion Tab moves on as usual. Screen readers get the suggestion as the
  * field's description.
  */
-export function GhostField({ id, label, value, onChange, suggestion, multiline = false, placeholder, testId }: GhostFieldProps) {
+export function GhostField({ id, label, value, onChange, suggestion, multiline = false, placeholder, testId, autoFocus }: GhostFieldProps) {
   const hintId = useId();
   const remainder = ghostRemainder(value, suggestion);
   const onKeyDown = (event: KeyboardEvent) => {
@@ -41,6 +42,7 @@ export function GhostField({ id, label, value, onChange, suggestion, multiline =
     value,
     placeholder: remainder === "" ? placeholder : undefined,
     onKeyDown,
+    autoFocus,
     "aria-describedby": remainder ? hintId : undefined,
     "data-testid": testId,
     className: cn("block w-full", fieldClasses, multiline && "min-h-20 resize-y"),

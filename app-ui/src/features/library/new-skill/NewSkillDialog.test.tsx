@@ -79,6 +79,7 @@ describe("new skill dialog", () => {
     const error = await screen.findByTestId("create-skill-error");
     expect(within(error).getByText("Try a name like sales-kpis.")).toBeTruthy();
     expect((screen.getByTestId("create-skill-name") as HTMLInputElement).value).toBe("../evil");
+    expect(screen.getByTestId("create-skill-name").getAttribute("aria-invalid")).toBe("true");
     await user.click(screen.getByTestId("create-skill-next"));
     expect((screen.getByTestId("create-skill-domain") as HTMLInputElement).value).toBe("Security");
   });
@@ -130,5 +131,25 @@ describe("new skill dialog", () => {
     await user.click(screen.getByTestId("suggest-names"));
     await user.click(await within(await screen.findByTestId("name-suggestions")).findByRole("button", { name: "pipeline-metrics" }));
     expect((screen.getByTestId("create-skill-name") as HTMLInputElement).value).toBe("pipeline-metrics");
+  });
+
+  it("works from the keyboard alone: each step focuses its first field, Enter creates", async () => {
+    const calls = mockBackend({
+      ...workflowPage,
+      suggest_skill_fields: () => ({}),
+      create_skill: ({ req }) => skill({ name: String((req as Args).name) }),
+    });
+    const { user } = renderApp();
+    (await screen.findByTestId("create-skill-open")).focus();
+    await user.keyboard("{Enter}");
+    expect(document.activeElement).toBe(await screen.findByTestId("create-skill-name"));
+    await user.keyboard("sales-kpis");
+    screen.getByTestId("create-skill-next").focus();
+    await user.keyboard("{Enter}");
+    expect(document.activeElement).toBe(screen.getByTestId("create-skill-domain"));
+    await user.keyboard("Sales analytics{Enter}");
+
+    expect(await screen.findByTestId("workflow-page-sales-kpis")).toBeTruthy();
+    expect(callsOf(calls, "create_skill")).toEqual([{ req: { name: "sales-kpis", skillType: "domain", domain: "Sales analytics" } }]);
   });
 });

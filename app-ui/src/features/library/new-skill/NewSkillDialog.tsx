@@ -47,6 +47,8 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
       ),
   });
   const suggested = (field: string) => suggestions[field];
+  const error = createSkill.isError ? toCommandError(createSkill.error) : null;
+  const nameRejected = error !== null && ((error.details as { field?: string } | undefined)?.field === "name" || error.code === "already_exists");
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -64,7 +66,8 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
     });
   }
 
-  const ghost = (field: string, label: string, multiline = false) => {
+  // A step's first field takes the focus, so the dialog can be filled from the keyboard alone.
+  const ghost = (field: string, label: string, multiline = false, autoFocus = false) => {
     const key = SUGGESTABLE[field];
     return (
       <GhostField
@@ -75,6 +78,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
         suggestion={suggested(field)}
         multiline={multiline}
         testId={`create-skill-${field.replace("_", "-")}`}
+        autoFocus={autoFocus}
       />
     );
   };
@@ -102,7 +106,8 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
                     onChange={(event) => set("name", event.target.value)}
                     placeholder="sales-kpis"
                     spellCheck={false}
-                    aria-describedby="new-skill-name-hint"
+                    aria-describedby={nameRejected ? "new-skill-name-hint create-skill-error" : "new-skill-name-hint"}
+                    aria-invalid={nameRejected || undefined}
                     data-testid="create-skill-name"
                     className="font-mono"
                   />
@@ -137,7 +142,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
           )}
           {step === 1 && (
             <>
-              {ghost("domain", "Domain")}
+              {ghost("domain", "Domain", false, true)}
               {ghost("scope", "Scope", true)}
               {ghost("audience", "Audience")}
               {ghost("challenges", "Challenges", true)}
@@ -145,7 +150,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
           )}
           {step === 2 && (
             <>
-              {ghost("unique_setup", "What is unique about your setup?", true)}
+              {ghost("unique_setup", "What is unique about your setup?", true, true)}
               {ghost("claude_mistakes", "What does Claude get wrong today?", true)}
             </>
           )}
@@ -154,7 +159,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
               <div className="grid grid-cols-2 gap-3">
                 <div>
                   <Label htmlFor="new-skill-version">Version</Label>
-                  <Input id="new-skill-version" className="mt-1" value={draft.version} onChange={(event) => set("version", event.target.value)} placeholder="1.0.0" />
+                  <Input id="new-skill-version" autoFocus className="mt-1" value={draft.version} onChange={(event) => set("version", event.target.value)} placeholder="1.0.0" />
                 </div>
                 <div>
                   <Label htmlFor="new-skill-model">Model</Label>
@@ -175,7 +180,7 @@ export function NewSkillDialog({ onClose }: { onClose: () => void }) {
               </div>
             </>
           )}
-          {createSkill.isError && <CommandErrorMessage error={toCommandError(createSkill.error)} testId="create-skill-error" />}
+          {error && <CommandErrorMessage error={error} testId="create-skill-error" id="create-skill-error" />}
           <div className="flex items-center gap-2 pt-2">
             {step > 0 && (
               <Button onClick={() => setStep(step - 1)} data-testid="create-skill-back">
