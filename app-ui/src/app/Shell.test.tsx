@@ -132,4 +132,20 @@ describe("backend events", () => {
     await act(() => emitBackend({ event: "agent-message", payload: { agentId: "a1", runId: "r1", seq: 5, items: [{ type: "text", text: "live" }], gap: false } }));
     await waitFor(() => expect(useAgentRuns.getState().runs.r1.items.map((entry) => entry.seq)).toEqual([4, 5]));
   });
+
+  it("refetch an agent's snapshot when a message says deltas were dropped", async () => {
+    let snapshots = 0;
+    mockBackend({
+      list_active_agents: () => [agent],
+      get_agent_snapshot: () => {
+        snapshots += 1;
+        return { agentId: "a1", state: "running", runs: [] };
+      },
+    });
+    renderApp();
+    await screen.findByTestId("library-page");
+    await waitFor(() => expect(snapshots).toBe(1));
+    await act(() => emitBackend({ event: "agent-message", payload: { agentId: "a1", runId: "r1", seq: 9, items: [], gap: true } }));
+    await waitFor(() => expect(snapshots).toBe(2));
+  });
 });
