@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useSaveSettings, useSettings } from "../lib/queries";
 import { prefsOf, type Theme, useUiPrefs } from "../stores/uiPrefs";
 
@@ -33,12 +33,15 @@ export function useTheme() {
  */
 export function usePrefsPersistence() {
   const settings = useSettings();
-  const save = useSaveSettings();
+  const { mutate } = useSaveSettings();
   const saved = settings.data?.settings.uiPrefs;
   const loaded = settings.isSuccess;
-  const { mutate } = save;
+  // The latest saved prefs, read when a change is saved; a ref, so a settings refetch does not
+  // cancel a save that is waiting.
+  const savedRef = useRef(saved);
 
   useEffect(() => {
+    savedRef.current = saved;
     if (loaded && !useUiPrefs.getState().hydrated) useUiPrefs.getState().hydrate(saved);
   }, [loaded, saved]);
 
@@ -50,13 +53,14 @@ export function usePrefsPersistence() {
       if (JSON.stringify(next) === JSON.stringify(prefsOf(previous))) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        const base = typeof saved === "object" && saved !== null && !Array.isArray(saved) ? saved : {};
-        mutate({ uiPrefs: { ...base, ...next } });
+        const base = savedRef.current;
+        const others = typeof base === "object" && base !== null && !Array.isArray(base) ? base : {};
+        mutate({ uiPrefs: { ...others, ...next } });
       }, SAVE_DELAY_MS);
     });
     return () => {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [saved, mutate]);
+  }, [mutate]);
 }
