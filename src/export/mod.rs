@@ -77,8 +77,7 @@ pub async fn export_skill(
             let facts = plugin::SkillFacts::read(checked.original_skill_md.as_deref().unwrap_or_default());
             let content = files::content_hash(&checked.files);
             let choice =
-                plugin::choose_version(facts.version.as_deref(), last_plugin.as_ref(), &content, opts.bump_version)
-                    .map_err(|finding| AppError::InvalidSkill { findings: vec![finding] })?;
+                plugin::choose_version(facts.version.as_deref(), last_plugin.as_ref(), &content, opts.bump_version)?;
             let author = facts.author.clone().or(settings.github_user_login.clone());
             record = Some(plugin::PluginRecord { version: choice.version.clone(), content_sha256: content });
             result.plugin_version = Some(choice.version.clone());

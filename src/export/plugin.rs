@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::files::ExportFile;
+use crate::protocol::AppError;
 use crate::protocol::validation::{Finding, Severity};
 use crate::skill::frontmatter;
 
@@ -61,13 +62,13 @@ fn semver(v: &str) -> Option<(u64, u64, u64)> {
 
 /// The version rule (`SB409`). Same content as last time: the same version. Changed content:
 /// the declared version if the user raised it past the last export, else (with `bump`) the
-/// last export's patch version + 1, else an `SB409` error.
+/// last export's patch version + 1, else `invalid_skill` with an `SB409` error.
 pub fn choose_version(
     declared: Option<&str>,
     last: Option<&PluginRecord>,
     content_sha256: &str,
     bump: bool,
-) -> Result<VersionChoice, Finding> {
+) -> Result<VersionChoice, AppError> {
     let declared = declared.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(FIRST_VERSION);
     let unchanged = |version: &str| VersionChoice { version: version.to_string(), bumped_from: None };
     let Some(last) = last else { return Ok(unchanged(declared)) };
@@ -83,17 +84,19 @@ pub fn choose_version(
                 bumped_from: Some(last.version.clone()),
             })
         }
-        _ => Err(Finding {
-            rule: "SB409".into(),
-            severity: Severity::Error,
-            message: format!(
-                "Plugin content changed since version {} was exported; bump it (stale caches).",
-                last.version
-            ),
-            path: Some("SKILL.md".into()),
-            line: None,
-            col: None,
-            fix: None,
+        _ => Err(AppError::InvalidSkill {
+            findings: vec![Finding {
+                rule: "SB409".into(),
+                severity: Severity::Error,
+                message: format!(
+                    "Plugin content changed since version {} was exported; bump it (stale caches).",
+                    last.version
+                ),
+                path: Some("SKILL.md".into()),
+                line: None,
+                col: None,
+                fix: None,
+            }],
         }),
     }
 }
@@ -202,7 +205,10 @@ mod tests {
         // Changed content, same declared version: bumped, or SB409 without the bump.
         let bumped = choose_version(Some("1.2.0"), Some(&last), "h2", true).unwrap();
         assert_eq!(bumped, VersionChoice { version: "1.2.1".into(), bumped_from: Some("1.2.0".into()) });
-        assert_eq!(choose_version(Some("1.2.0"), Some(&last), "h2", false).unwrap_err().rule, "SB409");
+        let Err(AppError::InvalidSkill { findings }) = choose_version(Some("1.2.0"), Some(&last), "h2", false) else {
+            panic!("SB409 expected")
+        };
+        assert_eq!(findings[0].rule, "SB409");
         // A bumped export is the new baseline; a declared version past it wins.
         let last = record("1.2.1", "h2");
         assert_eq!(choose_version(Some("1.2.0"), Some(&last), "h3", true).unwrap().version, "1.2.2");
