@@ -49,6 +49,15 @@ pub enum Group {
     /// Claude agents run by this instance.
     #[command(subcommand)]
     Agents(AgentsCmd),
+    /// One skill's packaging: export.
+    #[command(subcommand)]
+    Skill(super::share::SkillCmd),
+    /// GitHub sign-in.
+    #[command(subcommand)]
+    Github(super::share::GithubCmd),
+    /// Feedback issues for this project.
+    #[command(subcommand)]
+    Feedback(super::share::FeedbackCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 mod args;
 mod output;
 mod secret_input;
+mod share;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -280,6 +281,9 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             }
             AgentsCmd::List => to_json(agent::list_active_agents(b).await?),
         },
+        Group::Skill(cmd) => share::skill(b, cmd).await,
+        Group::Github(cmd) => share::github(b, cmd).await,
+        Group::Feedback(cmd) => share::feedback(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),

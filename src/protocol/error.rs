@@ -50,6 +50,7 @@ pub enum ErrorCode {
     NotSupported,
     PathRejected,
     TooLarge,
+    InvalidSkill,
     Unauthorized,
     RateLimited,
     Upstream,
@@ -87,6 +88,7 @@ impl ErrorCode {
             ErrorCode::NotSupported => "not_supported",
             ErrorCode::PathRejected => "path_rejected",
             ErrorCode::TooLarge => "too_large",
+            ErrorCode::InvalidSkill => "invalid_skill",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Upstream => "upstream",
@@ -156,6 +158,9 @@ pub enum AppError {
     PathRejected { reason: &'static str, path: String },
     #[error("{what} is too large ({actual} bytes; the limit is {limit})")]
     TooLarge { what: String, limit: u64, actual: u64 },
+    /// Findings with errors in the profile the skill was checked against (skill-format §2).
+    #[error("The skill breaks {} rule(s): {}", findings.len(), findings.first().map(|f| format!("{} {}", f.rule, f.message)).unwrap_or_default())]
+    InvalidSkill { findings: Vec<crate::protocol::validation::Finding> },
     #[error("The {service} credentials were rejected")]
     Unauthorized { service: &'static str },
     #[error("{service} is rate limiting requests")]
@@ -219,6 +224,7 @@ impl AppError {
             AppError::NotSupported(_) => ErrorCode::NotSupported,
             AppError::PathRejected { .. } => ErrorCode::PathRejected,
             AppError::TooLarge { .. } => ErrorCode::TooLarge,
+            AppError::InvalidSkill { .. } => ErrorCode::InvalidSkill,
             AppError::Unauthorized { .. } => ErrorCode::Unauthorized,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Upstream { .. } => ErrorCode::Upstream,
@@ -243,6 +249,8 @@ impl AppError {
             }
             AppError::ApiKeyMissing => "Add your Anthropic API key in Settings, or turn on mock mode.",
             AppError::Unauthorized { service: "anthropic" } => "Check the API key in Settings.",
+            AppError::Unauthorized { service: "github" } => "Sign in to GitHub again in Settings.",
+            AppError::NotConfigured { what: "github_sign_in" } => "Sign in to GitHub in Settings.",
             AppError::Busy { reason: "database_busy" } => "Another Skill Builder window is writing; try again.",
             AppError::PathRejected { .. } => "Use a path inside the skill's folder.",
             AppError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
@@ -280,6 +288,7 @@ impl AppError {
             AppError::TooLarge { what, limit, actual } => {
                 json!({ "what": what, "limit": limit, "actual": actual })
             }
+            AppError::InvalidSkill { findings } => json!({ "findings": findings }),
             AppError::Unauthorized { service } => json!({ "service": service }),
             AppError::RateLimited { service, retry_after_secs } => {
                 json!({ "service": service, "retryAfterSecs": retry_after_secs })

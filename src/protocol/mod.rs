@@ -8,8 +8,10 @@ pub mod sidecar;
 pub mod validation;
 
 pub use dto::agents::*;
+pub use dto::export::*;
 pub use dto::files::*;
 pub use dto::git::*;
+pub use dto::github_auth::*;
 pub use dto::node::*;
 pub use dto::reconcile::*;
 pub use dto::settings::*;

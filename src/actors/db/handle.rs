@@ -126,6 +126,23 @@ impl DbHandle {
         self.ask("save settings", |reply| DbMsg::UpdateSettings { patch: Box::new(patch), now, reply }).await
     }
 
+    /// Stores (or clears) the signed-in GitHub user's identity fields.
+    pub async fn set_github_identity(&self, user: Option<GitHubUser>) -> Result<AppSettings, AppError> {
+        let now = self.now();
+        self.ask("save GitHub identity", |reply| DbMsg::SetGitHubIdentity { user, now, reply }).await
+    }
+
+    /// The JSON record of a skill's last plugin export (`SB409`).
+    pub async fn plugin_export(&self, skill: &str) -> Result<Option<String>, AppError> {
+        self.ask("read plugin export", |reply| DbMsg::PluginExport { skill: skill.into(), reply }).await
+    }
+
+    pub async fn record_plugin_export(&self, skill: &str, record: String) -> Result<(), AppError> {
+        let now = self.now();
+        self.ask("save plugin export", |reply| DbMsg::RecordPluginExport { skill: skill.into(), record, now, reply })
+            .await
+    }
+
     /// The database fallback's secret; everything else asks `Secrets`, which knows the store.
     pub async fn secret(&self, key: SecretKey) -> Result<Option<Sensitive<String>>, AppError> {
         self.ask("read secret", |reply| DbMsg::GetSecret { key, reply }).await

@@ -115,6 +115,21 @@ pub enum DbMsg {
         now: String,
         reply: Reply<AppSettings>,
     },
+    SetGitHubIdentity {
+        user: Option<GitHubUser>,
+        now: String,
+        reply: Reply<AppSettings>,
+    },
+    PluginExport {
+        skill: String,
+        reply: Reply<Option<String>>,
+    },
+    RecordPluginExport {
+        skill: String,
+        record: String,
+        now: String,
+        reply: Reply<()>,
+    },
     GetSecret {
         key: SecretKey,
         reply: Reply<Option<Sensitive<String>>>,
@@ -266,6 +281,13 @@ impl Actor for DbActor {
             M::ListLocks { reply } => locks::list(state, reply),
             M::GetSettings { reply } => r.answer(reply, |c, _| settings::get(c)),
             M::UpdateSettings { patch, now, reply } => w.answer(reply, move |c, _| settings::update(c, &patch, &now)),
+            M::SetGitHubIdentity { user, now, reply } => {
+                w.answer(reply, move |c, _| settings::set_github_identity(c, user.as_ref(), &now))
+            }
+            M::PluginExport { skill, reply } => r.answer(reply, move |c, _| settings::plugin_export(c, &skill)),
+            M::RecordPluginExport { skill, record, now, reply } => {
+                w.answer(reply, move |c, _| settings::record_plugin_export(c, &skill, &record, &now))
+            }
             M::GetSecret { key, reply } => r.answer(reply, move |c, _| settings::get_secret(c, key)),
             M::SetSecret { key, value, now, reply } => {
                 w.answer(reply, move |c, _| settings::set_secret(c, key, &value, &now))

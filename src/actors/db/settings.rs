@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::protocol::{AppError, AppSettings, SettingsPatch};
+use crate::protocol::{AppError, AppSettings, GitHubUser, SettingsPatch};
 use crate::secrets::{SecretKey, Sensitive};
 
 const APP_SETTINGS: &str = "app_settings";
@@ -39,6 +39,37 @@ pub fn update(conn: &mut Connection, patch: &SettingsPatch, now: &str) -> Result
     write_doc(&tx, APP_SETTINGS, &serde_json::to_string(&settings)?, now)?;
     tx.commit()?;
     Ok(settings)
+}
+
+/// Writes (or, with `None`, clears) the GitHub identity fields, which only sign-in and sign-out
+/// change (they are not patchable), in one read-modify-write transaction.
+pub fn set_github_identity(
+    conn: &mut Connection,
+    user: Option<&GitHubUser>,
+    now: &str,
+) -> Result<AppSettings, AppError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut settings = get(&tx)?;
+    settings.github_user_login = user.map(|u| u.login.clone());
+    settings.github_user_avatar = user.and_then(|u| u.avatar_url.clone());
+    settings.github_user_email = user.and_then(|u| u.email.clone());
+    write_doc(&tx, APP_SETTINGS, &serde_json::to_string(&settings)?, now)?;
+    tx.commit()?;
+    Ok(settings)
+}
+
+/// Key of a skill's last plugin export record (skill-format §3.3, `SB409`).
+fn plugin_export_key(skill: &str) -> String {
+    format!("export.plugin.{skill}")
+}
+
+/// The JSON record of the last plugin export of `skill`, if any.
+pub fn plugin_export(conn: &Connection, skill: &str) -> Result<Option<String>, AppError> {
+    read_doc(conn, &plugin_export_key(skill))
+}
+
+pub fn record_plugin_export(conn: &Connection, skill: &str, record: &str, now: &str) -> Result<(), AppError> {
+    write_doc(conn, &plugin_export_key(skill), record, now)
 }
 
 /// A stored secret, wrapped so it cannot be printed by accident.

@@ -1,8 +1,10 @@
 //! Serializable request and result types of the commands, grouped by area.
 
 pub mod agents;
+pub mod export;
 pub mod files;
 pub mod git;
+pub mod github_auth;
 pub mod node;
 pub mod reconcile;
 pub mod settings;
