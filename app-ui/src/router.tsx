@@ -9,6 +9,7 @@ import { RouteError } from "./app/RouteError";
 import { Shell } from "./app/Shell";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
+import { UsagePage } from "./features/usage/UsagePage";
 import { WorkflowPage } from "./features/workflow/WorkflowPage";
 
 /** `?skill=` of the refine and test pages. */
@@ -45,7 +46,7 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/usage",
-    component: () => <PagePlaceholder title="Usage" testId="usage-page" />,
+    component: UsagePage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
