@@ -7,6 +7,7 @@ import {
 } from "@tanstack/react-router";
 import { RouteError } from "./app/RouteError";
 import { Shell } from "./app/Shell";
+import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
 import { UsagePage } from "./features/usage/UsagePage";
@@ -29,7 +30,7 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/skill/$name/history",
-    component: () => <PagePlaceholder title="History" testId="history-page" />,
+    component: HistoryPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
