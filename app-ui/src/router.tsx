@@ -10,6 +10,7 @@ import { Shell } from "./app/Shell";
 import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
+import { SettingsPage } from "./features/settings/SettingsPage";
 import { UsagePage } from "./features/usage/UsagePage";
 import { WorkflowPage } from "./features/workflow/WorkflowPage";
 
@@ -54,7 +55,7 @@ const routes = [
     path: "/settings",
     validateSearch: (search: Record<string, unknown>): { tab?: string } =>
       typeof search.tab === "string" ? { tab: search.tab } : {},
-    component: () => <PagePlaceholder title="Settings" testId="settings-page" />,
+    component: SettingsPage,
   }),
 ] as const;
 
