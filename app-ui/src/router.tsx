@@ -3,6 +3,7 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   type RouterHistory,
 } from "@tanstack/react-router";
 import { RouteError } from "./app/RouteError";
@@ -11,7 +12,6 @@ import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
 import { SettingsPage } from "./features/settings/SettingsPage";
-import { UsagePage } from "./features/usage/UsagePage";
 import { WorkflowPage } from "./features/workflow/WorkflowPage";
 
 /** `?skill=` of the refine and test pages. */
@@ -48,7 +48,8 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/usage",
-    component: UsagePage,
+    // Lazy: Recharts is most of its weight, and only this page draws charts.
+    component: lazyRouteComponent(() => import("./features/usage/UsagePage"), "UsagePage"),
   }),
   createRoute({
     getParentRoute: () => rootRoute,

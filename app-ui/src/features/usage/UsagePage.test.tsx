@@ -120,7 +120,18 @@ describe("Usage page", () => {
     expect(tableRows("usage-step-chart-table")).toEqual(BY_STEP.map((row) => [row.label, formatUsd(row.totalCostUsd), String(row.runCount)]));
     expect(tableRows("usage-model-chart-table")).toEqual(BY_MODEL.map((row) => [row.model, formatUsd(row.totalCostUsd), String(row.runCount)]));
 
+    // The drawn bars: their lengths are in the ratio of the returned costs.
+    const widths = [...screen.getByTestId("usage-model-chart").querySelectorAll("path.recharts-rectangle")].map((bar) => Number(bar.getAttribute("width")));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]! / widths[1]!).toBeCloseTo(11.5 / 0.845, 1);
+
     await screen.findByTestId("usage-daily-table");
+    // Yesterday's stack: a segment per model, heights in the ratio of their costs.
+    const segments = [...screen.getByTestId("usage-daily-chart").querySelectorAll("path.recharts-rectangle")].map((bar) => Number(bar.getAttribute("height")));
+    expect(segments).toHaveLength(3);
+    // Series in model order (haiku, then sonnet), each by day.
+    expect(segments[1]! / segments[2]!).toBeCloseTo(2.5 / 0.126, 1);
+    expect(segments[1]! / segments[0]!).toBeCloseTo(2.5 / 0.001, -1);
     expect(tableRows("usage-daily-table")).toEqual([
       [DAYS[28]?.day, "claude-haiku-4-5", "$0.0010"],
       [DAYS[28]?.day, "claude-sonnet-4-5", "$2.50"],
