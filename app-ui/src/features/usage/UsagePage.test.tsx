@@ -1,7 +1,7 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { AgentRunRecord, UsageByModel, UsageByStep, UsageFilter, UsageSummary, WorkflowSessionRecord } from "../../bindings";
-import { callsOf, mockBackend } from "../../test/backend";
+import { callsOf, emitBackend, mockBackend } from "../../test/backend";
 import { renderApp } from "../../test/renderApp";
 import { lastDays, toDailySeries } from "./dailySeries";
 import { formatCount, formatUsd } from "./format";
@@ -198,6 +198,16 @@ describe("Usage page", () => {
     expect(callsOf(calls, "reset_usage")).toHaveLength(1);
     expect(screen.queryByTestId("reset-usage-dialog")).toBeNull();
     expect(await screen.findByText("9 runs and 3 sessions hidden.")).toBeTruthy();
+  });
+
+  it("refetches the figures when a run ends", async () => {
+    let ended = false;
+    usageBackend({ get_usage_summary: () => (ended ? { ...SUMMARY, runCount: 1235 } : SUMMARY) });
+    renderApp({ path: "/usage" });
+    expect((await screen.findByTestId("usage-runs-value")).textContent).toBe("1,234");
+    ended = true;
+    await act(() => emitBackend({ event: "agent-exit", payload: { agentId: "a1", runId: "run-2", outcome: "completed", error: null, summary: null } }));
+    await waitFor(() => expect(screen.getByTestId("usage-runs-value").textContent).toBe("1,235"));
   });
 
   it("shows a backend error with its fix hint", async () => {
