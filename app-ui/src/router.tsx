@@ -3,12 +3,15 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   type RouterHistory,
 } from "@tanstack/react-router";
 import { RouteError } from "./app/RouteError";
 import { Shell } from "./app/Shell";
+import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
+import { SettingsPage } from "./features/settings/SettingsPage";
 import { WorkflowPage } from "./features/workflow/WorkflowPage";
 
 /** `?skill=` of the refine and test pages. */
@@ -28,7 +31,7 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/skill/$name/history",
-    component: () => <PagePlaceholder title="History" testId="history-page" />,
+    component: HistoryPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
@@ -45,14 +48,15 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/usage",
-    component: () => <PagePlaceholder title="Usage" testId="usage-page" />,
+    // Lazy: Recharts is most of its weight, and only this page draws charts.
+    component: lazyRouteComponent(() => import("./features/usage/UsagePage"), "UsagePage"),
   }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/settings",
     validateSearch: (search: Record<string, unknown>): { tab?: string } =>
       typeof search.tab === "string" ? { tab: search.tab } : {},
-    component: () => <PagePlaceholder title="Settings" testId="settings-page" />,
+    component: SettingsPage,
   }),
 ] as const;
 

@@ -21,9 +21,11 @@ function invalidate(queryClient: QueryClient, event: BackendEvent) {
       queryClient.setQueryData(["reconcile_startup"], event.payload);
       event.payload.notifications.forEach((note) => toast(note));
       return stale("list_skills");
+    case "agent-exit":
+      // A finished run adds to the usage figures.
+      return stale("list_active_agents", "get_usage_summary", "get_usage_by_step", "get_usage_by_model", "get_recent_workflow_sessions", "get_session_agent_runs");
     case "agent-state":
     case "agent-run-started":
-    case "agent-exit":
       return stale("list_active_agents");
     case "backend-degraded":
       toast(`The ${event.payload.actor} stopped unexpectedly`, event.payload.restarted ? "It was restarted; try again." : event.payload.reason, "error");

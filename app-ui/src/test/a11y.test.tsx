@@ -102,3 +102,64 @@ describe("accessibility (axe)", () => {
     }
   });
 });
+
+describe("accessibility (axe) of usage, history and settings with data", () => {
+  const RUN = {
+    runId: "run-1", agentId: "a1", skillName: "sales-kpis", kind: "workflow_step", stepId: 0, workflowSessionId: "ses-1",
+    model: "claude-sonnet-4-5", models: "claude-sonnet-4-5", status: "completed", inputTokens: 10, outputTokens: 20,
+    cacheReadTokens: 0, cacheWriteTokens: 0, totalCostUsd: 0.25, durationMs: 4000, numTurns: 3, toolUseCount: 1,
+    compactionCount: 0, stopReason: null, errorCategory: null, startedAt: "2026-11-25T09:00:00.000Z", completedAt: null,
+  };
+  const COMMITS = [1, 2].map((index) => ({
+    sha: String(index).repeat(40), shortSha: String(index).repeat(8), summary: `change ${index}`, body: "", authorName: "Ada",
+    authorEmail: "ada@example.com", timestamp: "2026-11-25T09:00:00.000Z", event: index === 1 ? "restored" : null,
+  }));
+  const PATCH = "@@ -1,2 +1,2 @@\n # Sales\n-old\n+new\n";
+
+  function backend() {
+    mockBackend({
+      get_usage_summary: () => ({ totalCostUsd: 1.5, runCount: 3, sessionCount: 1, avgCostPerRun: 0.5, avgCostPerSession: 1.5, inputTokens: 10, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 }),
+      get_usage_by_step: () => [{ bucket: "step", stepId: 0, label: "Research", totalCostUsd: 1.5, runCount: 3 }],
+      get_usage_by_model: () => [{ model: "claude-sonnet-4-5", totalCostUsd: 1.5, runCount: 3 }],
+      get_recent_workflow_sessions: () => [
+        { sessionId: "ses-1", kind: "workflow", skillName: "sales-kpis", steps: [0], runCount: 1, totalCostUsd: 0.25, inputTokens: 10, outputTokens: 20, durationMs: 4000, startedAt: "2026-11-25T09:00:00.000Z", endedAt: null },
+      ],
+      get_session_agent_runs: () => [RUN],
+      get_skill_history: () => COMMITS,
+      get_skill_diff: () => ({
+        fromSha: COMMITS[1]?.sha, toSha: COMMITS[0]?.sha, stats: { filesChanged: 1, additions: 1, deletions: 1 },
+        files: [{ path: "SKILL.md", oldPath: null, status: "modified", binary: false, additions: 1, deletions: 1, patch: PATCH, oldContent: null, newContent: null, truncated: false }],
+      }),
+      list_models: () => [{ id: "claude-opus-4-5", displayName: "Claude Opus 4.5" }],
+    });
+  }
+
+  it("the usage page with charts and an expanded session", async () => {
+    backend();
+    const { user } = renderApp({ path: "/usage" });
+    await user.click(await screen.findByTestId("session-toggle-ses-1"));
+    await screen.findByTestId("session-runs-ses-1");
+    await screen.findByTestId("usage-daily-chart");
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByTestId("usage-reset"));
+    await screen.findByTestId("reset-usage-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the history page with a diff and the restore dialog", async () => {
+    backend();
+    const { user } = renderApp({ path: "/skill/sales-kpis/history" });
+    await screen.findByTestId("history-diff");
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByTestId("history-restore"));
+    await screen.findByTestId("restore-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it.each(["general", "models", "building", "skills", "github", "advanced"])("the settings tab %s", async (tab) => {
+    backend();
+    renderApp({ path: `/settings?tab=${tab}` });
+    await screen.findByTestId(`settings-panel-${tab}`);
+    expect(await seriousViolations()).toEqual([]);
+  });
+});
