@@ -19,6 +19,8 @@ pub mod desktop;
 pub mod detect;
 pub mod events;
 pub mod folders;
+pub mod github;
+pub mod import;
 pub mod instance;
 pub mod paths;
 pub mod pending;

@@ -49,6 +49,15 @@ pub enum Group {
     /// Claude agents run by this instance.
     #[command(subcommand)]
     Agents(AgentsCmd),
+    /// Settings → Skills: uploaded and GitHub-imported skills the agents use.
+    #[command(subcommand)]
+    Imported(crate::cli::imports::ImportedCmd),
+    /// Skills from GitHub repositories.
+    #[command(subcommand)]
+    Github(crate::cli::imports::GithubCmd),
+    /// Claude Code marketplaces (repositories with `.claude-plugin/marketplace.json`).
+    #[command(subcommand)]
+    Marketplace(crate::cli::imports::MarketplaceCmd),
 }
 
 #[derive(Debug, Subcommand)]

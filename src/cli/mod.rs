@@ -2,6 +2,7 @@
 //! default, `--json` for machines, a non-zero exit with the error code on failure.
 
 mod args;
+mod imports;
 mod output;
 mod secret_input;
 
@@ -125,6 +126,9 @@ fn enum_arg<T: serde::de::DeserializeOwned>(field: &str, raw: Option<String>) ->
 
 async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppError> {
     match command {
+        Group::Imported(cmd) => imports::imported(b, cmd).await,
+        Group::Github(cmd) => imports::github(b, cmd).await,
+        Group::Marketplace(cmd) => imports::marketplace(b, cmd).await,
         Group::Settings(cmd) => match cmd {
             SettingsCmd::Get => to_json(settings::get_settings(b).await?),
             SettingsCmd::Save { patch } => {

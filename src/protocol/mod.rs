@@ -10,6 +10,7 @@ pub mod validation;
 pub use dto::agents::*;
 pub use dto::files::*;
 pub use dto::git::*;
+pub use dto::imports::*;
 pub use dto::node::*;
 pub use dto::reconcile::*;
 pub use dto::settings::*;

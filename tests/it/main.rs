@@ -21,6 +21,8 @@ mod files_security;
 mod full_disk;
 mod git;
 mod git_initial;
+mod github_import;
+mod imports;
 mod locks;
 mod migrations;
 mod reconcile;

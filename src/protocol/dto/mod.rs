@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod files;
 pub mod git;
+pub mod imports;
 pub mod node;
 pub mod reconcile;
 pub mod settings;
