@@ -44,7 +44,7 @@ pub async fn stage_from_github(
             }
             for file in files {
                 let raw = format!("{top}/{}", file.rel);
-                let path = match import::check_entry_name(raw.as_bytes()).map_err(|f| import::blocked(vec![f]))? {
+                let path = match import::check_entry_name(raw.as_bytes())? {
                     import::Checked::Path(path) => path,
                     import::Checked::Ignored(shown) => {
                         tree.ignore(&shown)?;

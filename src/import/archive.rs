@@ -55,7 +55,7 @@ pub fn extract(path: &Path, tree: &mut TreeWriter) -> Result<(), AppError> {
     }
     for index in 0..archive.len() {
         let entry = archive.by_index_data(index).map_err(unreadable)?;
-        let checked = names::check(entry.name_raw()).map_err(archive_error)?;
+        let checked = names::check(entry.name_raw())?;
         let path = match checked {
             Checked::Ignored(shown) => {
                 tree.ignore(&shown)?;

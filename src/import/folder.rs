@@ -29,7 +29,7 @@ fn walk(dir: &Path, rel: &str, depth: usize, tree: &mut TreeWriter) -> Result<()
         let name = entry.file_name();
         let child_rel = format!("{rel}/{}", name.to_string_lossy());
         let raw = name_bytes(&name, rel);
-        let path = match names::check(&raw).map_err(super::finding::archive_error)? {
+        let path = match names::check(&raw)? {
             Checked::Ignored(shown) => {
                 tree.ignore(&shown)?;
                 continue;

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use crate::paths::{is_git_name, is_reserved_windows_name};
 use crate::skill::limits;
 
-use super::finding::block;
+use super::finding::{archive_error, block};
+use crate::protocol::AppError;
 use crate::protocol::validation::Finding;
 
 /// A checked relative path: `/`-separated, no empty, `.` or `..` components.
@@ -33,19 +34,24 @@ pub enum Checked {
 }
 
 /// Checks one raw entry name. A name ending in `/` is a folder; the caller knows that.
-pub fn check(raw: &[u8]) -> Result<Checked, Finding> {
+/// A refused name is `invalid_archive` with its rule's finding.
+pub fn check(raw: &[u8]) -> Result<Checked, AppError> {
+    check_name(raw).map_err(|f| archive_error(*f))
+}
+
+fn check_name(raw: &[u8]) -> Result<Checked, Box<Finding>> {
     let Ok(text) = std::str::from_utf8(raw) else {
         let shown = String::from_utf8_lossy(raw).into_owned();
-        return Err(block("SB311", format!("`{shown}` is not valid UTF-8."), &shown));
+        return Err(blk("SB311", format!("`{shown}` is not valid UTF-8."), &shown));
     };
     let shown = text.to_string();
     let bytes = text.as_bytes();
     let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
     if drive || text.starts_with("\\\\") || text.starts_with("//") {
-        return Err(block("SB308", format!("`{shown}` has a drive letter or UNC prefix."), &shown));
+        return Err(blk("SB308", format!("`{shown}` has a drive letter or UNC prefix."), &shown));
     }
     if text.starts_with('/') || text.starts_with('\\') {
-        return Err(block("SB307", format!("`{shown}` is absolute."), &shown));
+        return Err(blk("SB307", format!("`{shown}` is absolute."), &shown));
     }
     let had_backslashes = text.contains('\\');
     let normalized = text.replace('\\', "/");
@@ -53,7 +59,7 @@ pub fn check(raw: &[u8]) -> Result<Checked, Finding> {
     for part in normalized.split('/') {
         match part {
             "" | "." => continue,
-            ".." => return Err(block("SB309", format!("`{shown}` has a `..` component."), &shown)),
+            ".." => return Err(blk("SB309", format!("`{shown}` has a `..` component."), &shown)),
             _ => {}
         }
         if part.len() > limits::NAME_BYTES {
@@ -61,7 +67,7 @@ pub fn check(raw: &[u8]) -> Result<Checked, Finding> {
         }
         let bad_char = part.chars().any(|c| c.is_control() || "<>:\"|?*".contains(c));
         if bad_char || part.ends_with('.') || part.ends_with(' ') || is_reserved_windows_name(part) {
-            return Err(block(
+            return Err(blk(
                 "SB311",
                 format!("`{shown}`: control char, `<>:\"|?*`, trailing dot/space or Windows device name."),
                 &shown,
@@ -81,8 +87,13 @@ pub fn check(raw: &[u8]) -> Result<Checked, Finding> {
     Ok(Checked::Path(EntryPath { parts, had_backslashes }))
 }
 
-fn too_deep(shown: &str) -> Finding {
-    block("SB310", format!("`{shown}` too deep or too long (8 folders, 240 bytes, 255 per name)."), shown)
+fn too_deep(shown: &str) -> Box<Finding> {
+    blk("SB310", format!("`{shown}` too deep or too long (8 folders, 240 bytes, 255 per name)."), shown)
+}
+
+/// A blocking finding, boxed: it travels in `Err`s.
+fn blk(rule: &str, message: String, path: &str) -> Box<Finding> {
+    Box::new(block(rule, message, path))
 }
 
 /// OS junk and version-control data: never part of a skill.
@@ -101,7 +112,11 @@ pub struct Collisions {
 
 impl Collisions {
     /// Records `path` (a folder when `dir`) and its parent folders.
-    pub fn add(&mut self, path: &EntryPath, dir: bool) -> Result<(), Finding> {
+    pub fn add(&mut self, path: &EntryPath, dir: bool) -> Result<(), AppError> {
+        self.add_path(path, dir).map_err(|f| archive_error(*f))
+    }
+
+    fn add_path(&mut self, path: &EntryPath, dir: bool) -> Result<(), Box<Finding>> {
         let mut prefix = String::new();
         for (i, part) in path.parts.iter().enumerate() {
             if i > 0 {
@@ -114,7 +129,7 @@ impl Collisions {
                 // A folder named twice (explicitly, or as a parent) is the same folder.
                 Some((original, true)) if is_dir && *original == prefix => {}
                 Some((original, _)) => {
-                    return Err(block(
+                    return Err(blk(
                         "SB312",
                         format!("`{original}` and `{prefix}` collide after normalization, or file/folder clash."),
                         &prefix,
@@ -139,7 +154,7 @@ mod tests {
     use super::*;
 
     fn rule(raw: &str) -> String {
-        match check(raw.as_bytes()) {
+        match check_name(raw.as_bytes()) {
             Err(f) => f.rule,
             Ok(Checked::Path(_)) => "ok".into(),
             Ok(Checked::Ignored(_)) => "ignored".into(),
@@ -163,7 +178,7 @@ mod tests {
         assert_eq!(rule(&"a/".repeat(10)), "SB310");
         assert_eq!(rule(&"x".repeat(256)), "SB310");
         assert_eq!(rule(&format!("{}/f", "d".repeat(240))), "SB310");
-        assert_eq!(check(b"a/\xff").unwrap_err().rule, "SB311");
+        assert_eq!(check_name(b"a/\xff").unwrap_err().rule, "SB311");
         assert_eq!(rule("__MACOSX/a/._SKILL.md"), "ignored");
         assert_eq!(rule("skill/.git/config"), "ignored");
         assert_eq!(rule("skill/SKILL.md"), "ok");
@@ -184,8 +199,8 @@ mod tests {
         c.add(&path("s/SKILL.md"), false).unwrap();
         c.add(&path("s/refs"), true).unwrap();
         c.add(&path("s/refs/a.md"), false).unwrap();
-        assert_eq!(c.add(&path("s/skill.md"), false).unwrap_err().rule, "SB312");
-        assert_eq!(c.add(&path("s/refs/a.md/x"), false).unwrap_err().rule, "SB312");
-        assert_eq!(c.add(&path("s/SKILL.md"), false).unwrap_err().rule, "SB312");
+        assert_eq!(c.add_path(&path("s/skill.md"), false).unwrap_err().rule, "SB312");
+        assert_eq!(c.add_path(&path("s/refs/a.md/x"), false).unwrap_err().rule, "SB312");
+        assert_eq!(c.add_path(&path("s/SKILL.md"), false).unwrap_err().rule, "SB312");
     }
 }

@@ -71,7 +71,7 @@ impl TreeWriter {
 
     pub fn dir(&mut self, path: &EntryPath) -> Result<(), AppError> {
         self.count_entry()?;
-        self.collisions.add(path, true).map_err(archive_error)?;
+        self.collisions.add(path, true)?;
         self.note_path(path);
         let target = self.target(path);
         std::fs::create_dir_all(&target).map_err(|e| AppError::io(&target, e))
@@ -100,7 +100,7 @@ impl TreeWriter {
         if self.files > limits::FILES {
             return Err(too_many(self.entries, self.files));
         }
-        self.collisions.add(path, false).map_err(archive_error)?;
+        self.collisions.add(path, false)?;
         self.note_path(path);
         let shown = path.as_string();
         let is_skill_md = path.parts.last().is_some_and(|n| n == "SKILL.md") && path.parts.len() <= 2;
