@@ -21,6 +21,7 @@ pub mod events;
 pub mod export;
 pub mod folders;
 pub mod github;
+pub mod import;
 pub mod instance;
 pub mod paths;
 pub mod pending;

@@ -504,7 +504,7 @@ export type EditedView = {
 };
 
 /**  Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it. */
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "secrets_unavailable" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "invalid_skill" | "invalid_archive" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "secrets_unavailable" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
 
 /**  How a file changed between the two sides of a diff. */
 export type FileChangeKind = "added" | "modified" | "deleted" | "renamed";

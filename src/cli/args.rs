@@ -52,12 +52,18 @@ pub enum Group {
     /// One skill's packaging: export.
     #[command(subcommand)]
     Skill(super::share::SkillCmd),
-    /// GitHub sign-in.
-    #[command(subcommand)]
-    Github(super::share::GithubCmd),
     /// Feedback issues for this project.
     #[command(subcommand)]
     Feedback(super::share::FeedbackCmd),
+    /// Settings → Skills: uploaded and GitHub-imported skills the agents use.
+    #[command(subcommand)]
+    Imported(crate::cli::imports::ImportedCmd),
+    /// Skills from GitHub repositories, and the GitHub sign-in.
+    #[command(subcommand)]
+    Github(crate::cli::imports::GithubCmd),
+    /// Claude Code marketplaces (repositories with `.claude-plugin/marketplace.json`).
+    #[command(subcommand)]
+    Marketplace(crate::cli::imports::MarketplaceCmd),
 }
 
 #[derive(Debug, Subcommand)]

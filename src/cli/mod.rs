@@ -2,6 +2,7 @@
 //! default, `--json` for machines, a non-zero exit with the error code on failure.
 
 mod args;
+mod imports;
 mod output;
 mod secret_input;
 mod share;
@@ -126,6 +127,9 @@ fn enum_arg<T: serde::de::DeserializeOwned>(field: &str, raw: Option<String>) ->
 
 async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppError> {
     match command {
+        Group::Imported(cmd) => imports::imported(b, cmd).await,
+        Group::Github(cmd) => imports::github(b, cmd).await,
+        Group::Marketplace(cmd) => imports::marketplace(b, cmd).await,
         Group::Settings(cmd) => match cmd {
             SettingsCmd::Get => to_json(settings::get_settings(b).await?),
             SettingsCmd::Save { patch } => {
@@ -282,7 +286,6 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             AgentsCmd::List => to_json(agent::list_active_agents(b).await?),
         },
         Group::Skill(cmd) => share::skill(b, cmd).await,
-        Group::Github(cmd) => share::github(b, cmd).await,
         Group::Feedback(cmd) => share::feedback(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),

@@ -43,7 +43,7 @@ pub enum SkillCmd {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GithubCmd {
+pub enum GithubAccountCmd {
     /// Sign in with a code shown here and typed at GitHub's device page; waits until done.
     Login,
     /// The signed-in GitHub user (no network).
@@ -90,17 +90,17 @@ pub async fn skill(b: &Backend, cmd: SkillCmd) -> Result<Value, AppError> {
     }
 }
 
-pub async fn github(b: &Backend, cmd: GithubCmd) -> Result<Value, AppError> {
+pub async fn github_account(b: &Backend, cmd: GithubAccountCmd) -> Result<Value, AppError> {
     match cmd {
-        GithubCmd::Login => {
+        GithubAccountCmd::Login => {
             let start = auth::start_device_flow(b).await?;
             // On stderr, so stdout carries only the result.
             eprintln!("Open {} and enter the code {}", start.verification_uri, start.user_code);
             let result = auth::wait_for_sign_in(b, &start, |secs| tracing::debug!(secs, "waiting for GitHub")).await?;
             to_json(result)
         }
-        GithubCmd::Whoami => to_json(auth::get_user(b).await?),
-        GithubCmd::Logout => to_json(auth::logout(b).await?),
+        GithubAccountCmd::Whoami => to_json(auth::get_user(b).await?),
+        GithubAccountCmd::Logout => to_json(auth::logout(b).await?),
     }
 }
 

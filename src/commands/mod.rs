@@ -5,7 +5,10 @@
 pub mod agent;
 pub mod files;
 pub mod git;
+pub mod github_import;
 pub mod guards;
+pub mod imports;
+pub mod imports_library;
 pub mod locks;
 pub mod node;
 pub mod settings;

@@ -208,7 +208,12 @@ pub async fn list_models(backend: &Backend, api_key: Option<String>) -> Result<V
             401 | 403 => return Err(AppError::Unauthorized { service: "anthropic" }),
             429 => {
                 let retry = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
-                return Err(AppError::RateLimited { service: "anthropic", retry_after_secs: retry });
+                return Err(AppError::RateLimited {
+                    service: "anthropic",
+                    retry_after_secs: retry,
+                    reset_at: None,
+                    authenticated: true,
+                });
             }
             other => {
                 return Err(AppError::Upstream {

@@ -141,7 +141,14 @@ pub async fn suggest_skill_fields(
     match response.status().as_u16() {
         200 => {}
         401 | 403 => return Err(AppError::Unauthorized { service: "anthropic" }),
-        429 | 529 => return Err(AppError::RateLimited { service: "anthropic", retry_after_secs: None }),
+        429 | 529 => {
+            return Err(AppError::RateLimited {
+                service: "anthropic",
+                retry_after_secs: None,
+                reset_at: None,
+                authenticated: true,
+            });
+        }
         other => {
             return Err(AppError::Upstream {
                 service: "anthropic",

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use reqwest::{RequestBuilder, Response, StatusCode};
+use reqwest::{RequestBuilder, Response};
 use serde::Deserialize;
 
 use crate::Backend;
@@ -226,7 +226,10 @@ fn api_get(backend: &Backend, url: &str, token: &Sensitive<String>) -> RequestBu
 
 /// Sends; a transport failure is `network` (or `timeout`), a non-2xx reply its error.
 pub(crate) async fn send(request: RequestBuilder) -> Result<Response, AppError> {
-    let response = request.send().await.map_err(|err| {
+    let (client, request) = request.build_split();
+    let request = request.map_err(|err| AppError::invalid("githubBaseUrl", err.without_url().to_string()))?;
+    let authenticated = request.headers().contains_key(reqwest::header::AUTHORIZATION);
+    let response = client.execute(request).await.map_err(|err| {
         if err.is_timeout() {
             AppError::Timeout { operation: "GitHub request".into(), after: Duration::from_secs(30) }
         } else {
@@ -237,7 +240,7 @@ pub(crate) async fn send(request: RequestBuilder) -> Result<Response, AppError> 
     if response.status().is_success() {
         return Ok(response);
     }
-    Err(status_error(response).await)
+    Err(status_error(response, authenticated).await)
 }
 
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, AppError> {
@@ -249,31 +252,18 @@ pub(crate) async fn json<T: serde::de::DeserializeOwned>(response: Response) -> 
     })
 }
 
-/// backend.md §10.3: 401 `unauthorized`; 403/429 with an exhausted rate limit or `retry-after`
-/// `rate_limited`; 404 `not_found`; anything else `upstream` with GitHub's message.
-async fn status_error(response: Response) -> AppError {
-    let status = response.status();
-    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-    let exhausted = header("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
-    let reset_in = header("x-ratelimit-reset")
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .map(|reset| u64::try_from(reset - chrono::Utc::now().timestamp()).unwrap_or(0));
-    if status == StatusCode::UNAUTHORIZED {
-        return AppError::Unauthorized { service: "github" };
-    }
-    if matches!(status, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS) && (exhausted || retry_after.is_some()) {
-        return AppError::RateLimited { service: "github", retry_after_secs: retry_after.or(reset_in) };
-    }
-    if status == StatusCode::NOT_FOUND {
-        return AppError::NotFound { kind: "GitHub resource", name: response.url().path().to_string() };
-    }
+/// The shared mapping of `http::status_error`, with GitHub's own message for `upstream`.
+async fn status_error(response: Response, authenticated: bool) -> AppError {
+    let error = super::http::status_error(response.status(), response.headers(), authenticated, response.url().path());
+    let AppError::Upstream { service, status, .. } = error else {
+        return error;
+    };
     let text = response.text().await.unwrap_or_default();
     let message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v["message"].as_str().map(String::from))
         .unwrap_or_else(|| text.chars().take(200).collect());
-    AppError::Upstream { service: "github", status: Some(status.as_u16()), message }
+    AppError::Upstream { service, status, message }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::validation::Finding;
+
 /// The actor an ask was addressed to; named in timeout and availability errors and in the
 /// `backend-degraded` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -51,6 +53,7 @@ pub enum ErrorCode {
     PathRejected,
     TooLarge,
     InvalidSkill,
+    InvalidArchive,
     Unauthorized,
     RateLimited,
     Upstream,
@@ -89,6 +92,7 @@ impl ErrorCode {
             ErrorCode::PathRejected => "path_rejected",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::InvalidSkill => "invalid_skill",
+            ErrorCode::InvalidArchive => "invalid_archive",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Upstream => "upstream",
@@ -161,10 +165,14 @@ pub enum AppError {
     /// Findings with errors in the profile the skill was checked against (skill-format §2).
     #[error("The skill breaks {} rule(s): {}", findings.len(), findings.first().map(|f| format!("{} {}", f.rule, f.message)).unwrap_or_default())]
     InvalidSkill { findings: Vec<crate::protocol::validation::Finding> },
+    /// An unsafe or malformed archive (`SB3xx` findings), or several skills where one was
+    /// expected (`skills` names their folders so the UI can offer a picker).
+    #[error("{message}")]
+    InvalidArchive { message: String, findings: Vec<Finding>, skills: Vec<String> },
     #[error("The {service} credentials were rejected")]
     Unauthorized { service: &'static str },
-    #[error("{service} is rate limiting requests")]
-    RateLimited { service: &'static str, retry_after_secs: Option<u64> },
+    #[error("{service} is rate limiting requests{}", reset_at.as_ref().map(|at| format!(" until {at}")).unwrap_or_default())]
+    RateLimited { service: &'static str, retry_after_secs: Option<u64>, reset_at: Option<String>, authenticated: bool },
     #[error("{service} answered with an error{}: {message}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     Upstream { service: &'static str, status: Option<u16>, message: String },
     #[error("Could not reach {service}: {message}")]
@@ -225,6 +233,7 @@ impl AppError {
             AppError::PathRejected { .. } => ErrorCode::PathRejected,
             AppError::TooLarge { .. } => ErrorCode::TooLarge,
             AppError::InvalidSkill { .. } => ErrorCode::InvalidSkill,
+            AppError::InvalidArchive { .. } => ErrorCode::InvalidArchive,
             AppError::Unauthorized { .. } => ErrorCode::Unauthorized,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Upstream { .. } => ErrorCode::Upstream,
@@ -257,6 +266,9 @@ impl AppError {
                 "Free some disk space, then try again; nothing was changed."
             }
             AppError::Network { .. } => "Check your internet connection.",
+            AppError::RateLimited { service: "github", authenticated: false, .. } => {
+                "Sign in to GitHub in Settings for a higher limit, or wait until the reset time."
+            }
             AppError::SecretsUnavailable { .. } => "Unlock the system keyring, then try again.",
             AppError::AgentLimit { .. } => "Wait for a running agent to finish, or raise the limit in Settings.",
             AppError::Runtime { code: ErrorCode::NodeMissing | ErrorCode::NodeIncompatible, .. } => {
@@ -290,9 +302,11 @@ impl AppError {
             }
             AppError::InvalidSkill { findings } => json!({ "findings": findings }),
             AppError::Unauthorized { service } => json!({ "service": service }),
-            AppError::RateLimited { service, retry_after_secs } => {
-                json!({ "service": service, "retryAfterSecs": retry_after_secs })
+            AppError::RateLimited { service, retry_after_secs, reset_at, authenticated } => {
+                json!({ "service": service, "retryAfterSecs": retry_after_secs, "resetAt": reset_at, "authenticated": authenticated })
             }
+            AppError::InvalidArchive { findings, skills, .. } if findings.is_empty() => json!({ "skills": skills }),
+            AppError::InvalidArchive { findings, .. } => json!({ "findings": findings }),
             AppError::Upstream { service, status, message } => {
                 json!({ "service": service, "status": status, "message": message })
             }

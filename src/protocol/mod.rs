@@ -12,6 +12,7 @@ pub use dto::export::*;
 pub use dto::files::*;
 pub use dto::git::*;
 pub use dto::github_auth::*;
+pub use dto::imports::*;
 pub use dto::node::*;
 pub use dto::reconcile::*;
 pub use dto::settings::*;

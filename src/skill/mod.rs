@@ -3,6 +3,7 @@
 //! YAML front-matter; detection, the rename rewrite and the validator all go through it.
 
 pub mod frontmatter;
+pub mod limits;
 pub mod security;
 pub mod validate;
 mod yaml;

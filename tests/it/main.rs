@@ -23,6 +23,8 @@ mod full_disk;
 mod git;
 mod git_initial;
 mod github_auth;
+mod github_import;
+mod imports;
 mod locks;
 mod migrations;
 mod reconcile;

@@ -7,6 +7,7 @@
 
 mod conn;
 mod handle;
+mod imports;
 mod library;
 mod locks;
 pub mod migrate;
@@ -24,6 +25,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef};
 
 use conn::DbState;
 pub use handle::DbHandle;
+pub use imports::{ImportsMsg, MarketplaceRecord, NewMarketplaceSkill};
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
@@ -215,6 +217,8 @@ pub enum DbMsg {
     },
     /// Reconciliation, restore and skills-folder queries (`reconcile.rs`).
     Reconcile(ReconcileMsg),
+    /// The import registries (`imports.rs`).
+    Imports(ImportsMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -327,6 +331,7 @@ impl Actor for DbActor {
                 Ok(())
             }),
             M::Reconcile(msg) => reconcile::handle(state, msg),
+            M::Imports(msg) => imports::handle(state, msg),
             M::Health { reply } => r.answer(reply, |c, _| {
                 let version: i64 =
                     c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;

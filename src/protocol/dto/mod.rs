@@ -5,6 +5,7 @@ pub mod export;
 pub mod files;
 pub mod git;
 pub mod github_auth;
+pub mod imports;
 pub mod node;
 pub mod reconcile;
 pub mod settings;
