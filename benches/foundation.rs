@@ -12,7 +12,7 @@
 //!   the reader's cache, < 15 ms at 10,000 [86 ms]; `..._uncached_p50`: the same right after a write
 //!   (a tag update, untimed), as the window lists after every change event, so SQLite is read:
 //!   < 1.5 ms at 1,000, < 12 ms at 10,000 [51 ms]; `..._first_after_start` (no goal).
-//! - `migrations_apply_all_p50`: all 21 migrations (the seed's 20 plus the usage totals) on a new file database, < 10 ms [28 ms].
+//! - `migrations_apply_all_p50`: all 22 migrations (the seed's 20 plus the usage totals and hourly totals) on a new file database, < 10 ms [28 ms].
 //! - `backend_cold_start_p50`: `Backend::start` on the seeded 10,000-skill data dir, < 100 ms.
 //! - `skill_lock_acquire_release_p50/p99`: `acquire_lock` + `release_lock` commands, < 100 µs [440 µs].
 //! - `usage_summary_10000_runs_p50`: `get_usage_summary` over 10,000 runs, < 2 ms [5.9 ms];

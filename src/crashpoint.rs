@@ -54,6 +54,12 @@ pub fn arm_panic(point: &str) {
     }
 }
 
+/// Whether any panic point is armed (a supervision test is running): then requests take the
+/// path through their actor, where the points are.
+pub fn panics_armed() -> bool {
+    ANY_PANIC_ARMED.load(Ordering::Relaxed)
+}
+
 /// Panics when `point` was armed (and disarms it): an actor handler calls this so a test can
 /// show that its supervisor restarts it.
 pub fn panic_point(point: &str) {

@@ -2,7 +2,9 @@
 //!
 //! Locks and sessions record `instance_id`, `pid` and the pid's start time. A pid alone is not
 //! enough: pids are reused, so a holder is alive only if a process with that pid exists, started
-//! when the holder recorded, and runs the same program as we do.
+//! when the holder recorded, and runs the same program as we do, or the program of our name,
+//! `skill-builder` (the desktop app and the CLI are that one binary; a test binary that checks
+//! a lock the real CLI holds runs under another name).
 
 use std::ffi::OsString;
 
@@ -54,10 +56,18 @@ impl InstanceInfo {
             return false;
         }
         match &self.process_name {
-            Some(ours) => *ours == found.name,
+            Some(ours) => *ours == found.name || is_skill_builder(&found.name),
             None => true,
         }
     }
+}
+
+/// The name of the app's binary.
+const PROGRAM: &str = "skill-builder";
+
+/// Whether a process name is the app's binary (`skill-builder`, `skill-builder.exe`).
+fn is_skill_builder(name: &std::ffi::OsStr) -> bool {
+    std::path::Path::new(name).file_stem().is_some_and(|stem| stem == PROGRAM)
 }
 
 struct ProcessProbe {
@@ -108,11 +118,20 @@ mod tests {
     }
 
     #[test]
+    fn the_app_binary_counts_as_our_program_under_any_test_name() {
+        assert!(is_skill_builder(std::ffi::OsStr::new("skill-builder")));
+        assert!(is_skill_builder(std::ffi::OsStr::new("skill-builder.exe")));
+        assert!(!is_skill_builder(std::ffi::OsStr::new("sleep")));
+        assert!(!is_skill_builder(std::ffi::OsStr::new("skill-builder-helper")));
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn an_exited_but_unreaped_process_is_dead() {
         let me = InstanceInfo { process_name: None, ..InstanceInfo::current() };
         let mut child = std::process::Command::new("true").spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        // Not waited for yet: the child is a zombie holding its pid.
+        crate::actors::sidecar::process::wait_without_reaping(child.id());
+        // Exited, not waited for yet: the child is a zombie holding its pid.
         assert!(!me.is_alive("x", child.id(), None));
         child.wait().unwrap();
     }

@@ -28,13 +28,33 @@ where
     M: ractor::Message,
     T: Send + 'static,
 {
+    ask_via(slot, kind, operation, timeout, msg, Some).await
+}
+
+/// [`ask`] with a way past the mailbox: `deliver` hands the message straight to whatever
+/// answers it for the actor (the database's connection threads), saving a hop through the
+/// actor's task, or gives it back to go through the mailbox.
+pub async fn ask_via<M, T>(
+    slot: &ActorSlot<M>,
+    kind: ActorKind,
+    operation: &str,
+    timeout: Duration,
+    msg: impl FnOnce(Reply<T>) -> M,
+    deliver: impl FnOnce(M) -> Option<M>,
+) -> Result<T, AppError>
+where
+    M: ractor::Message,
+    T: Send + 'static,
+{
     let (message, answer) = request(msg, timeout);
-    let target = slot.current();
-    if let Err(MessagingErr::SendErr(message)) = target.send_message(message) {
-        let Some(restarted) = slot.replacement(&target, RESTART_WAIT).await else {
-            return Err(AppError::Unavailable { actor: kind });
-        };
-        restarted.send_message(message).map_err(|_| AppError::Unavailable { actor: kind })?;
+    if let Some(message) = deliver(message) {
+        let target = slot.current();
+        if let Err(MessagingErr::SendErr(message)) = target.send_message(message) {
+            let Some(restarted) = slot.replacement(&target, RESTART_WAIT).await else {
+                return Err(AppError::Unavailable { actor: kind });
+            };
+            restarted.send_message(message).map_err(|_| AppError::Unavailable { actor: kind })?;
+        }
     }
     await_answer(answer, kind, operation, timeout).await
 }

@@ -217,6 +217,14 @@ pub struct HoldArgs {
     /// Try this many times; a busy lock is retried after a millisecond.
     #[arg(long, default_value_t = 1)]
     pub times: u32,
+    /// What the lock is for, as other instances see it.
+    #[arg(long, value_enum, default_value = "edit")]
+    pub purpose: PurposeArg,
+    /// Hold until standard input closes (Ctrl-D, or the end of a pipe) instead of `--for-ms`;
+    /// a line `{"held": <name>, "pid": <pid>}` says when the lock is taken. The lock is released
+    /// and this instance exits cleanly when input ends.
+    #[arg(long, conflicts_with_all = ["for_ms", "times"])]
+    pub until_stdin_closes: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -318,10 +318,14 @@ fn micros_now() -> u128 {
 /// `locks hold`: takes the lock, holds it, releases it; `--times` repeats, retrying a busy lock.
 /// Each successful hold is reported with its wall-clock interval in microseconds.
 async fn hold(b: &Backend, args: HoldArgs, json: bool) -> Result<Value, AppError> {
+    let purpose = lock_purpose(args.purpose);
+    if args.until_stdin_closes {
+        return hold_until_stdin_closes(b, &args.name, purpose).await;
+    }
     let mut held = Vec::new();
     let mut busy = 0u32;
     for _ in 0..args.times {
-        match locks::acquire_lock(b, &args.name, LockPurpose::Edit).await {
+        match locks::acquire_lock(b, &args.name, purpose).await {
             Ok(_) => {
                 let acquired = micros_now();
                 tokio::time::sleep(std::time::Duration::from_millis(args.for_ms)).await;
@@ -343,4 +347,24 @@ async fn hold(b: &Backend, args: HoldArgs, json: bool) -> Result<Value, AppError
         }
     }
     Ok(json!({ "held": held.len(), "busy": busy }))
+}
+
+/// `locks hold --until-stdin-closes`: takes the lock (a held lock is an error, not retried),
+/// says so on stdout at once, and lets it go when stdin ends.
+async fn hold_until_stdin_closes(b: &Backend, name: &str, purpose: LockPurpose) -> Result<Value, AppError> {
+    locks::acquire_lock(b, name, purpose).await?;
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", json!({ "held": name, "pid": std::process::id() }))
+            .map_err(|e| AppError::io("stdout", e))?;
+        out.flush().map_err(|e| AppError::io("stdout", e))?;
+    }
+    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink()))
+        .await
+        .map_err(|e| AppError::Internal(format!("stdin reader: {e}")))?
+        .map_err(|e| AppError::io("stdin", e))?;
+    // The clean shutdown that follows releases every lock still ours: one force-released
+    // meanwhile belongs to someone else now, and this instance must not probe or touch it.
+    Ok(json!({ "released": name }))
 }

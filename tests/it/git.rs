@@ -219,19 +219,15 @@ async fn restore_is_refused_while_another_window_holds_the_skill_or_it_is_busy()
     let v1 = edit_and_record(&env, &clock, "busy/SKILL.md", "v1").await;
     edit_and_record(&env, &clock, "busy/SKILL.md", "v2").await;
 
-    let root = env.root().to_string_lossy().to_string();
-    let mut holder =
-        Proc::spawn(self_exec("locks::lock_holder_child", &[("SB_LOCK_HOLDER", &root), ("SB_LOCK_SKILL", "busy")]));
-    holder.wait_for_line("HELD ");
+    let mut holder = lock_holder(env.root(), "busy");
     let err = error(git::restore_skill_version(b, "busy", &v1).await);
     assert_eq!(err.code(), ErrorCode::SkillLocked, "{err}");
     assert!(wire(err)["message"].as_str().unwrap().contains("another Skill Builder window"));
     holder.close_stdin();
-    holder.wait_for_line("RELEASED");
-    holder.wait(std::time::Duration::from_secs(10));
+    assert!(holder.wait(std::time::Duration::from_secs(10)).success());
     assert_eq!(std::fs::read_to_string(env.skills().join("busy/SKILL.md")).unwrap(), "v2", "nothing was touched");
 
-    // The holder ended cleanly, so its run is no longer running; one of ours is.
+    // A run of ours is running.
     let conn = env.sql();
     conn.execute(
         "INSERT INTO agent_runs (run_id, agent_id, skill_id, skill_name, kind, instance_id, model, status, started_at)

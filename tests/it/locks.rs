@@ -1,63 +1,43 @@
 //! Skill locks through `Backend` (backend.md §5.3): the round trip, idempotence, dead holders,
-//! release on shutdown, and a second live instance. That instance is this test binary
-//! re-executed (`lock_holder_child`): the same program name, so liveness accepts it, whereas a
-//! second `Backend` in this process would share our pid and count as dead.
+//! release on shutdown, and a second live instance. That instance is the real CLI
+//! (`support::lock_holder`), whose process runs `skill-builder`, so liveness accepts it, whereas
+//! a second `Backend` in this process would share our pid and count as dead.
 
-use std::io::{Read as _, Write as _};
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::json;
-use skill_builder::commands::{files, locks, skills, usage, workspace};
+use skill_builder::commands::{files, locks, skills, workspace};
 use skill_builder::protocol::*;
-use skill_builder::{Backend, Config};
 
 use crate::support::*;
 
-/// Child mode. With `SB_LOCK_HOLDER=<root>` and `SB_LOCK_SKILL=<name>`: start a backend on that
-/// root, take the skill's lock, open a workflow session with a running run, print `HELD <pid>`,
-/// then shut down cleanly when stdin closes and print `RELEASED`. Otherwise return at once.
-#[tokio::test]
-async fn lock_holder_child() {
-    let (Ok(root), Ok(skill)) = (std::env::var("SB_LOCK_HOLDER"), std::env::var("SB_LOCK_SKILL")) else { return };
-    let backend = Backend::start(Config::for_test(Path::new(&root))).await.unwrap();
-    locks::acquire_lock(&backend, &skill, LockPurpose::Workflow).await.unwrap();
-    let session = workspace::create_workflow_session(&backend, &skill, SessionKind::Workflow).await.unwrap();
-    let start = RunStart {
-        run_id: format!("run-held-{}", std::process::id()),
-        agent_id: "ag-held".into(),
-        skill_name: Some(skill.clone()),
-        kind: AgentKind::WorkflowStep,
-        step_id: Some(0),
-        workflow_session_id: Some(session.session_id),
-        model: "claude-sonnet-4".into(),
-    };
-    usage::record_run_started(&backend, start).await.unwrap();
-    say(&format!("HELD {}", std::process::id()));
-    tokio::task::spawn_blocking(|| {
-        let mut rest = Vec::new();
-        let _ = std::io::stdin().read_to_end(&mut rest);
-    })
-    .await
-    .unwrap();
-    backend.shutdown().await.unwrap();
-    say("RELEASED");
-}
-
-/// One line on stdout, flushed at once: the parent is waiting for it on a pipe.
-fn say(line: &str) {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}").unwrap();
-    out.flush().unwrap();
-}
-
-/// Starts a second instance holding `skill`'s lock and waits until it holds it.
+/// Starts a second instance holding `skill`'s lock (`support::lock_holder`) and gives it a
+/// workflow session with a running run, as an instance running a workflow step would have.
 fn spawn_holder(env: &Env, skill: &str) -> Proc {
-    let root = env.root().to_string_lossy().to_string();
-    let mut holder =
-        Proc::spawn(self_exec("locks::lock_holder_child", &[("SB_LOCK_HOLDER", &root), ("SB_LOCK_SKILL", skill)]));
-    let line = holder.wait_for_line("HELD ");
-    assert_eq!(line, format!("HELD {}", holder.pid()));
+    let holder = lock_holder(env.root(), skill);
+    let conn = env.sql();
+    let (instance_id, pid, pid_start_time): (String, u32, Option<i64>) = conn
+        .query_row(
+            "SELECT instance_id, pid, pid_start_time FROM skill_locks WHERE skill_id = (SELECT id FROM skills WHERE name = ?1)",
+            [skill],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(pid, holder.pid());
+    conn.execute(
+        "INSERT INTO workflow_sessions (session_id, kind, skill_id, skill_name, instance_id, pid, pid_start_time, started_at)
+         VALUES ('held-session', 'workflow', (SELECT id FROM skills WHERE name = ?1), ?1, ?2, ?3, ?4, '2026-01-01T00:00:00.000Z')",
+        rusqlite::params![skill, instance_id, pid, pid_start_time],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO agent_runs (run_id, agent_id, skill_id, skill_name, kind, step_id, workflow_session_id, instance_id,
+           model, status, started_at)
+         VALUES ('run-held', 'ag-held', (SELECT id FROM skills WHERE name = ?1), ?1, 'workflow_step', 0, 'held-session', ?2,
+           'claude-sonnet-4', 'running', '2026-01-01T00:00:00.000Z')",
+        rusqlite::params![skill, instance_id],
+    )
+    .unwrap();
     holder
 }
 
@@ -283,7 +263,6 @@ async fn a_clean_exit_of_another_instance_releases_its_locks_and_ends_its_sessio
     let mut holder = spawn_holder(&env, "shared");
     assert_eq!(locks::check_lock(&env.backend, "shared").await.unwrap().state, LockState::Other);
     holder.close_stdin();
-    holder.wait_for_line("RELEASED");
     assert!(holder.wait(Duration::from_secs(20)).success());
     // Released by the holder itself, not reclaimed by us: the row is gone before anyone checks.
     let conn = env.sql();
@@ -301,7 +280,6 @@ async fn force_release_takes_a_live_instances_lock_and_its_exit_leaves_ours() {
     assert_eq!(locks::check_lock(&env.backend, "shared").await.unwrap().state, LockState::Free);
     locks::acquire_lock(&env.backend, "shared", LockPurpose::Edit).await.unwrap();
     holder.close_stdin();
-    holder.wait_for_line("RELEASED");
-    holder.wait(Duration::from_secs(20));
+    assert!(holder.wait(Duration::from_secs(20)).success());
     assert_eq!(locks::check_lock(&env.backend, "shared").await.unwrap().state, LockState::Mine);
 }

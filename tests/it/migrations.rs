@@ -57,8 +57,8 @@ async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
     env.backend.shutdown().await.unwrap();
     let conn = env.sql();
     conn.execute_batch(
-        "DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_update; DROP TRIGGER usage_totals_delete;
-         DROP TABLE usage_totals; DELETE FROM schema_migrations WHERE version = 21;",
+        "DROP TRIGGER usage_hourly_insert; DROP TRIGGER usage_hourly_update; DROP TRIGGER usage_hourly_delete;
+         DROP TABLE usage_hourly; DELETE FROM schema_migrations WHERE version = 22;",
     )
     .unwrap();
     drop(conn);
@@ -69,19 +69,19 @@ async fn a_database_one_migration_behind_is_backed_up_then_migrated() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     assert_eq!(backups.len(), 1);
-    assert!(backups[0].starts_with("skill-builder-v20-") && backups[0].ends_with(".db"), "{backups:?}");
+    assert!(backups[0].starts_with("skill-builder-v21-") && backups[0].ends_with(".db"), "{backups:?}");
     let copy = rusqlite::Connection::open(env.data().join("backups").join(&backups[0])).unwrap();
     assert_eq!(scalar(&copy, "SELECT count(*) FROM skills"), 1);
-    assert_eq!(scalar(&copy, "SELECT max(version) FROM schema_migrations"), 20);
+    assert_eq!(scalar(&copy, "SELECT max(version) FROM schema_migrations"), 21);
     let conn = env.sql();
-    assert_eq!(scalar(&conn, "SELECT max(version) FROM schema_migrations"), 21);
-    assert_eq!(scalar(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'usage_totals'"), 1);
+    assert_eq!(scalar(&conn, "SELECT max(version) FROM schema_migrations"), 22);
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'usage_hourly'"), 1);
     assert_eq!(skills::list_skills(&env.backend, None).await.unwrap()[0].name, "kept");
 
     // A current database is reopened as is: no new backup, nothing applied twice.
     env.restart().await;
     assert_eq!(std::fs::read_dir(env.data().join("backups")).unwrap().count(), 1);
-    assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 21);
+    assert_eq!(scalar(&env.sql(), "SELECT count(*) FROM schema_migrations"), 22);
 }
 
 #[tokio::test]
@@ -154,8 +154,8 @@ async fn database_backups_are_private() {
     env.backend.shutdown().await.unwrap();
     env.sql()
         .execute_batch(
-            "DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_update; DROP TRIGGER usage_totals_delete;
-             DROP TABLE usage_totals; DELETE FROM schema_migrations WHERE version = 21;",
+            "DROP TRIGGER usage_hourly_insert; DROP TRIGGER usage_hourly_update; DROP TRIGGER usage_hourly_delete;
+             DROP TABLE usage_hourly; DELETE FROM schema_migrations WHERE version = 22;",
         )
         .unwrap();
     env.backend = Backend::start(Config::for_test(env.root())).await.unwrap();

@@ -366,15 +366,12 @@ async fn skills_open_in_another_window_are_skipped() {
     let b = &env.backend;
     create(b, "shared").await;
     make_folder(&env.skills().join("shared"), "shared", Folder::FullContext);
-    let root = env.root().to_string_lossy().to_string();
-    let mut holder =
-        Proc::spawn(self_exec("locks::lock_holder_child", &[("SB_LOCK_HOLDER", &root), ("SB_LOCK_SKILL", "shared")]));
-    holder.wait_for_line("HELD ");
+    let mut holder = lock_holder(env.root(), "shared");
     let report = workspace::reconcile_startup(b, true).await.unwrap();
     assert_eq!(report.skipped_in_use, ["shared"]);
     assert_eq!(steps(&env, "shared").0, all("pending"), "not touched while the other window has it");
     holder.close_stdin();
-    holder.wait(Duration::from_secs(10));
+    assert!(holder.wait(Duration::from_secs(10)).success());
     let report = workspace::reconcile_startup(b, true).await.unwrap();
     assert!(report.skipped_in_use.is_empty());
     assert_eq!(steps(&env, "shared").0, all("completed"));

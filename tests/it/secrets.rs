@@ -123,14 +123,15 @@ fn on_path(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
 }
 
-/// A private session bus and an unlocked GNOME Keyring on it, both under `root`; `None` (with
-/// a printed SKIPPED line) when their programs are not installed.
-fn private_secret_service(root: &Path) -> Option<(String, Daemon)> {
+/// A private session bus and an unlocked GNOME Keyring on it, both under `root`. Their programs
+/// are system dependencies (`scripts/install-system-deps.sh`): without them the test fails
+/// rather than pass untested.
+fn private_secret_service(root: &Path) -> (String, Daemon) {
     let (Some(dbus), Some(keyring)) = (on_path("dbus-daemon"), on_path("gnome-keyring-daemon")) else {
-        println!(
-            "SKIPPED: the keychain test needs dbus-daemon and gnome-keyring-daemon (Debian: dbus-daemon gnome-keyring)"
+        panic!(
+            "the keychain test needs dbus-daemon and gnome-keyring-daemon (Debian: dbus-daemon gnome-keyring; \
+             scripts/install-system-deps.sh installs them)"
         );
-        return None;
     };
     let run = root.join("run");
     std::fs::create_dir_all(&run).unwrap();
@@ -165,7 +166,7 @@ fn private_secret_service(root: &Path) -> Option<(String, Daemon)> {
     password.write_all(b"test-keyring-password").unwrap();
     drop(password);
     assert!(starter.wait().unwrap().success(), "gnome-keyring-daemon did not start");
-    Some((address, bus))
+    (address, bus)
 }
 
 #[test]
@@ -178,7 +179,7 @@ fn secrets_move_into_the_keychain_once_it_answers_and_stay_there() {
     ok(sb_on_bus(root, &no_bus, &["settings", "set-secret", "anthropic-api-key"], Some(KEY)));
     assert_eq!(stored_in_database(root), 1);
 
-    let Some((bus, _bus)) = private_secret_service(root) else { return };
+    let (bus, _bus) = private_secret_service(root);
     // The next start finds the keychain (the daemon may still be registering its name).
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {

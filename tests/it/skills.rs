@@ -499,12 +499,15 @@ async fn library_and_lock_changes_are_announced_as_events() {
 
 #[tokio::test]
 async fn the_library_sorts_by_name_and_by_creation() {
-    let dir = tempfile::tempdir().unwrap();
-    let backend = skill_builder::Backend::start(skill_builder::Config::for_test(dir.path())).await.unwrap();
+    // Creation times a millisecond apart come from a manual clock, not from waiting.
+    let clock = ManualClock::at_millis(1_767_225_600_000);
+    let shared: SharedClock = clock.clone();
+    let env = Env::start_with(|c| c.with_clock(shared)).await;
+    let backend = env.backend.clone();
     for name in ["charlie", "alpha", "bravo"] {
         let req = CreateSkillRequest { name: name.into(), ..CreateSkillRequest::default() };
         skill_builder::commands::skills::create_skill(&backend, req).await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        clock.advance_millis(5);
     }
     let names = |sort| {
         let backend = backend.clone();
@@ -516,7 +519,6 @@ async fn the_library_sorts_by_name_and_by_creation() {
     };
     assert_eq!(names(SkillSort::Name).await, ["alpha", "bravo", "charlie"]);
     assert_eq!(names(SkillSort::RecentlyCreated).await, ["bravo", "alpha", "charlie"]);
-    backend.shutdown().await.unwrap();
 }
 
 /// A skill's (empty) folders exist a moment before its row; a reconciliation pass in that moment

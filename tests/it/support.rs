@@ -156,7 +156,7 @@ impl Proc {
         panic!("the child ended without printing {marker:?}");
     }
 
-    /// Closes the child's stdin (the re-executed children take that as "exit cleanly").
+    /// Closes the child's stdin (`locks hold --until-stdin-closes` takes that as "release and exit").
     pub fn close_stdin(&mut self) {
         drop(self.child.as_mut().unwrap().stdin.take());
     }
@@ -195,17 +195,6 @@ impl Drop for Proc {
 /// libtest's `test name ... ` on the same line, so markers are searched, not anchored.
 pub fn after_marker<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     line.find(marker).map(|at| &line[at + marker.len()..])
-}
-
-/// This test binary re-executed to run exactly one test (`module::name`), with `env` set.
-pub fn self_exec(test: &str, env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args([test, "--exact", "--nocapture", "--test-threads=1"]);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
-    command
 }
 
 /// Guards process-wide environment variables. `cargo test` runs every test of this binary in
@@ -359,6 +348,23 @@ pub fn sb(root: &Path) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
+}
+
+/// A second app instance holding `skill`'s lock for a workflow: the real CLI,
+/// `skill-builder locks hold <skill> --purpose workflow --until-stdin-closes`, started on the same
+/// data and skills folders, once it says it holds the lock. Liveness accepts it as a holder (its
+/// process runs `skill-builder`); closing its stdin makes it release the lock and exit cleanly.
+pub fn lock_holder(root: &Path, skill: &str) -> Proc {
+    let mut command = sb(root);
+    command
+        .args(["locks", "hold", skill, "--purpose", "workflow", "--until-stdin-closes"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut holder = Proc::spawn(command);
+    let line = holder.wait_for_line("{\"held\"");
+    let held: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((held["held"].as_str(), held["pid"].as_u64()), (Some(skill), Some(u64::from(holder.pid()))));
+    holder
 }
 
 /// The git command-line tool run in `workdir`, with no system or global configuration, so the

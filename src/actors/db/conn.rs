@@ -3,7 +3,7 @@
 //! Every SQLite call runs on a connection's own thread (`tokio_rusqlite`), never on a tokio
 //! worker: a write that meets another instance's transaction waits there for up to
 //! `BUSY_TIMEOUT`, and the WAL checkpoints a commit triggers fsync there.
-//! - The **writer** (read-write) takes every write, in mailbox order, so writes stay serialised
+//! - The **writer** (read-write) takes every write, in the order queued, so writes stay serialised
 //!   and each reply is sent after its commit.
 //! - The **reader** (read-only) takes lists, scans and point reads. In WAL mode it never waits
 //!   for a writer, ours or another instance's, so a held write lock or a slow write delays no
@@ -61,6 +61,7 @@ fn busy_wait(attempt: i32) -> bool {
     true
 }
 
+#[derive(Clone)]
 pub struct DbState {
     writer: tokio_rusqlite::Connection,
     reader: tokio_rusqlite::Connection,

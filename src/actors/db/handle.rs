@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use ractor::{Actor, SpawnErr};
 
-use super::{DB_TIMEOUT, DbActor, DbArgs, DbMsg, Housekeeping, NewSkill};
-use crate::actors::ask::{Reply, ask};
+use super::{DB_TIMEOUT, DbActor, DbArgs, DbMsg, Direct, Housekeeping, NewSkill, deliver_direct};
+use crate::actors::ask::{Reply, ask_via};
 use crate::actors::supervision::{ActorSlot, RootHandle};
 use crate::clock::SharedClock;
 use crate::protocol::*;
@@ -17,6 +17,8 @@ use crate::secrets::{SecretKey, Sensitive};
 #[derive(Clone)]
 pub struct DbHandle {
     actor: ActorSlot<DbMsg>,
+    /// The running actor's connections, for asks that skip its mailbox (`deliver_direct`).
+    direct: Direct,
     clock: SharedClock,
 }
 
@@ -24,11 +26,14 @@ impl DbHandle {
     /// Starts the actor (migrations run in its `pre_start`) under the root supervisor, which
     /// restarts it from the same arguments after a panic.
     pub async fn start(root: &RootHandle, args: DbArgs, clock: SharedClock) -> Result<Self, AppError> {
+        let direct = Direct::default();
+        let published = direct.clone();
         let actor = root
             .supervise(ActorKind::Db, move |supervisor| {
                 let args = args.clone();
+                let actor = DbActor { direct: published.clone() };
                 Box::pin(async move {
-                    match Actor::spawn_linked(None, DbActor, args, supervisor).await {
+                    match Actor::spawn_linked(None, actor, args, supervisor).await {
                         Ok((actor, _)) => Ok(actor),
                         Err(SpawnErr::StartupFailed(err)) => Err(match err.downcast::<AppError>() {
                             Ok(app) => *app,
@@ -39,7 +44,7 @@ impl DbHandle {
                 })
             })
             .await?;
-        Ok(DbHandle { actor, clock })
+        Ok(DbHandle { actor, direct, clock })
     }
 
     pub(super) async fn ask<T: Send + 'static>(
@@ -47,7 +52,7 @@ impl DbHandle {
         op: &str,
         msg: impl FnOnce(Reply<T>) -> DbMsg,
     ) -> Result<T, AppError> {
-        ask(&self.actor, ActorKind::Db, op, DB_TIMEOUT, msg).await
+        ask_via(&self.actor, ActorKind::Db, op, DB_TIMEOUT, msg, |m| deliver_direct(&self.direct, m)).await
     }
 
     pub(super) fn now(&self) -> String {

@@ -5,9 +5,10 @@
 //! A liveness probe reads the process table, so it never runs inside a transaction: a lock
 //! *check* reads the row on the reader (no write lock), probes, and only for a dead holder
 //! goes to the writer to delete the row if it is still the one that was probed
-//! (compare-and-delete). Acquire and release decide inside `BEGIN IMMEDIATE` when no probe is
-//! needed (no row, or our own), which is the common case; otherwise they end the transaction,
-//! probe, and compare-and-delete.
+//! (compare-and-delete). The common cases of acquire and release (no row, or our own) are one
+//! statement each on the writer (`try_acquire`, `try_release`), so they cost one hop and one
+//! commit; only when another holder's row is there do they read it, probe outside any
+//! transaction, and compare-and-delete.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -96,6 +97,38 @@ fn reclaim(conn: &Connection, lock: &HeldLock, skill: &str) -> Result<bool, AppE
     Ok(reclaimed)
 }
 
+/// The common acquire in one statement: inserts our row, or refreshes the purpose of our own;
+/// `None` when the skill is unknown or another holder's row is there.
+fn try_acquire(
+    conn: &Connection,
+    ctx: &DbCtx,
+    skill: &str,
+    purpose: LockPurpose,
+    now: &str,
+) -> Result<Option<String>, AppError> {
+    let acquired_at = conn
+        .prepare_cached(
+            "INSERT INTO skill_locks (skill_id, instance_id, pid, pid_start_time, purpose, acquired_at)
+             SELECT id, ?2, ?3, ?4, ?5, ?6 FROM skills WHERE name = ?1
+             ON CONFLICT (skill_id) DO UPDATE SET purpose = excluded.purpose
+               WHERE skill_locks.instance_id = excluded.instance_id
+             RETURNING acquired_at",
+        )?
+        .query_row(
+            params![
+                skill,
+                ctx.instance.instance_id,
+                ctx.instance.pid,
+                ctx.instance.pid_start_time,
+                purpose.as_str(),
+                now
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(acquired_at)
+}
+
 /// Takes the lock, or refreshes its purpose when we hold it already.
 pub fn acquire(
     conn: &mut Connection,
@@ -104,6 +137,16 @@ pub fn acquire(
     purpose: LockPurpose,
     now: &str,
 ) -> Result<SkillLockInfo, AppError> {
+    if let Some(acquired_at) = try_acquire(conn, ctx, skill, purpose, now)? {
+        return Ok(SkillLockInfo {
+            skill_name: skill.to_string(),
+            instance_id: ctx.instance.instance_id.clone(),
+            pid: ctx.instance.pid,
+            purpose: purpose.as_str().to_string(),
+            acquired_at,
+            mine: true,
+        });
+    }
     for _ in 0..ATTEMPTS {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let skill_id = id_of(&tx, skill)?;
@@ -160,6 +203,16 @@ fn contended(skill: &str) -> AppError {
 /// Releases our lock. Another live holder's lock is released only with `force`, an explicit user
 /// decision that is logged.
 pub fn release(conn: &mut Connection, ctx: &DbCtx, skill: &str, force: bool) -> Result<(), AppError> {
+    // The common case in one statement: our own row. Ours cannot change under us: only its
+    // holder or a force release touches it.
+    let released = conn
+        .prepare_cached(
+            "DELETE FROM skill_locks WHERE instance_id = ?2 AND skill_id = (SELECT id FROM skills WHERE name = ?1)",
+        )?
+        .execute(params![skill, ctx.instance.instance_id])?;
+    if released == 1 {
+        return Ok(());
+    }
     for _ in 0..ATTEMPTS {
         let skill_id = id_of(conn, skill)?;
         let Some(lock) = held(conn, skill_id)? else { return Ok(()) };

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = migrations![
     19 => "0019_indexes.sql",
     20 => "0020_usage_views.sql",
     21 => "0021_usage_totals.sql",
+    22 => "0022_usage_hourly.sql",
 ];
 
 /// The schema version this binary expects.
@@ -337,10 +338,10 @@ mod tests {
     fn applies_every_migration_once_and_records_them() {
         let mut conn = fresh();
         let report = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
-        assert_eq!(report.applied, (1..=21).collect::<Vec<_>>());
+        assert_eq!(report.applied, (1..=22).collect::<Vec<_>>());
         assert!(run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap().applied.is_empty());
         let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 21);
+        assert_eq!(rows, 22);
     }
 
     /// Applies migrations `1..=last` the way `run` records them, as an older binary would have.
@@ -374,7 +375,7 @@ mod tests {
                VALUES ('r1', 'a1', 1, 'kept', 'refine', 'i', 'sonnet', 'success', 't');",
         )
         .unwrap();
-        assert_eq!(run(&mut conn, "t", None).unwrap().applied, (14..=21).collect::<Vec<_>>());
+        assert_eq!(run(&mut conn, "t", None).unwrap().applied, (14..=22).collect::<Vec<_>>());
         let run_row: (String, i64, f64, i64, Option<String>) = conn
             .query_row(
                 "SELECT skill_name, input_tokens, total_cost_usd, num_turns, stop_reason FROM agent_runs WHERE run_id = 'r1'",
@@ -437,6 +438,7 @@ mod tests {
             "table:skill_locks",
             "table:skill_tags",
             "table:skills",
+            "table:usage_hourly",
             "table:usage_totals",
             "table:workflow_artifacts",
             "table:workflow_runs",
@@ -447,6 +449,9 @@ mod tests {
             "trigger:trg_skills_source_change",
             "trigger:trg_workflow_runs_source",
             "trigger:trg_workflow_runs_steps",
+            "trigger:usage_hourly_delete",
+            "trigger:usage_hourly_insert",
+            "trigger:usage_hourly_update",
             "trigger:usage_totals_delete",
             "trigger:usage_totals_insert",
             "trigger:usage_totals_update",
@@ -461,11 +466,11 @@ mod tests {
     fn refuses_a_newer_database_and_leaves_it_untouched() {
         let mut conn = fresh();
         run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap();
-        conn.execute("INSERT INTO schema_migrations VALUES (22, 'future.sql', 'x', 'later')", []).unwrap();
+        conn.execute("INSERT INTO schema_migrations VALUES (23, 'future.sql', 'x', 'later')", []).unwrap();
         let err = run(&mut conn, "2026-01-01T00:00:00.000Z", None).unwrap_err();
         assert_eq!(err.code(), crate::protocol::ErrorCode::Conflict);
         let rows: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 22);
+        assert_eq!(rows, 23);
     }
 
     #[test]

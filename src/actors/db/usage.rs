@@ -1,7 +1,7 @@
 //! Usage analytics over `agent_runs` and `workflow_sessions` (backend.md §9). Nothing is ever
 //! deleted: `reset_usage` stamps a `reset_marker` and the queries skip marked rows.
 
-use rusqlite::{Connection, Row, TransactionBehavior, params};
+use rusqlite::{Connection, Row, ToSql, TransactionBehavior, params};
 
 use crate::protocol::{
     AgentRunRecord, AppError, ResetUsageReport, RunCompletion, RunStart, UsageByModel, UsageByStep, UsageFilter,
@@ -91,23 +91,98 @@ const TOTALS_SUMMARY: &str = "SELECT COALESCE(SUM(total_cost_usd), 0), COALESCE(
   WHERE (?1 OR NOT is_mock) AND (NOT ?2 OR NOT is_cancelled) AND ?3 IS NULL AND ?4 IS NULL
     AND (?5 IS NULL OR skill_key = ?5)";
 
-pub fn summary(conn: &Connection, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
-    if filter.from.is_none() && filter.to.is_none() {
-        return summary_with(conn, TOTALS_SUMMARY, filter);
-    }
-    // A time window needs the runs themselves.
-    let scan = format!(
+/// A run's hour in `usage_hourly` (migration 22): the first 13 characters of `started_at`.
+const HOUR_CHARS: usize = 13;
+
+/// The summary with a time window, from the hourly totals of migration 22: the hours wholly
+/// inside the window come from `usage_hourly`, the runs of the hours at its edges from
+/// `agent_runs`. An hour `h` is whole when `h >= from` (every time in it sorts at or after `h`)
+/// and `h < to[..13]` (every time in it then sorts before `to`). The scan takes only runs whose
+/// hour is not whole, so each run is counted on exactly one side and the sums are the scan's.
+/// Such runs lie in `[from, end of from's hour)` (?6, ?7) or `[to[..13], to]` (?8, ?4); those
+/// ranges only let the index find them, the `NOT whole` test decides.
+const WINDOWED_SUMMARY: &str = "WITH parts(session, cost, runs, input, output, cache_read, cache_write) AS (
+    SELECT NULLIF(session_key, ''), total_cost_usd, run_count, input_tokens, output_tokens, cache_read_tokens,
+      cache_write_tokens
+    FROM usage_hourly
+    WHERE (?3 IS NULL OR hour >= ?3) AND (?4 IS NULL OR hour < ?8)
+      AND (?1 OR NOT is_mock) AND (NOT ?2 OR NOT is_cancelled) AND (?5 IS NULL OR skill_key = ?5)
+    UNION ALL
+    SELECT r.workflow_session_id, r.total_cost_usd, 1, r.input_tokens, r.output_tokens, r.cache_read_tokens,
+      r.cache_write_tokens
+    FROM agent_runs AS r
+    WHERE ((r.started_at >= ?6 AND r.started_at < ?7) OR (r.started_at >= ?8 AND r.started_at <= ?4))
+      AND NOT ((?3 IS NULL OR substr(r.started_at, 1, 13) >= ?3) AND (?4 IS NULL OR substr(r.started_at, 1, 13) < ?8))
+      AND r.reset_marker IS NULL
+      AND (?1 OR r.model NOT LIKE 'mock-%')
+      AND (NOT ?2 OR r.status NOT IN ('cancelled', 'shutdown', 'interrupted'))
+      AND (?3 IS NULL OR +r.started_at >= ?3)
+      AND (?4 IS NULL OR +r.started_at <= ?4)
+      AND (?5 IS NULL OR r.skill_name = ?5))
+  SELECT COALESCE(SUM(cost), 0), COALESCE(SUM(runs), 0), COUNT(DISTINCT session), COALESCE(SUM(input), 0),
+    COALESCE(SUM(output), 0), COALESCE(SUM(cache_read), 0), COALESCE(SUM(cache_write), 0)
+  FROM parts";
+
+/// The plain scan over every run in the window: what [`WINDOWED_SUMMARY`] must equal.
+fn scan_summary_sql() -> String {
+    format!(
         "SELECT COALESCE(SUM(r.total_cost_usd), 0), COUNT(*), COUNT(DISTINCT r.workflow_session_id),
                 COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0),
                 COALESCE(SUM(r.cache_read_tokens), 0), COALESCE(SUM(r.cache_write_tokens), 0)
          FROM agent_runs AS r WHERE {RUN_FILTER}"
-    );
-    summary_with(conn, &scan, filter)
+    )
 }
 
-fn summary_with(conn: &Connection, sql: &str, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
+/// The first `HOUR_CHARS` characters of a bound.
+fn hour_of(bound: &str) -> &str {
+    bound.char_indices().nth(HOUR_CHARS).map_or(bound, |(at, _)| &bound[..at])
+}
+
+/// The smallest string above every string that starts with `prefix` (its last character
+/// incremented), if there is one.
+fn past_prefix(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
+pub fn summary(conn: &Connection, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
+    if filter.from.is_none() && filter.to.is_none() {
+        return summary_with(conn, TOTALS_SUMMARY, filter, &[]);
+    }
+    // Runs of from's hour at or after `from` exist only when `from` is longer than an hour.
+    let (from, to) = (filter.from.as_deref(), filter.to.as_deref());
+    let lower = match from.filter(|f| f.chars().count() > HOUR_CHARS) {
+        None => None,
+        Some(f) => match past_prefix(hour_of(f)) {
+            Some(end) => Some((f, end)),
+            // No string sorts above that hour: count from the runs alone.
+            None => return scan_summary(conn, filter),
+        },
+    };
+    let (lower_start, lower_end) = lower.map_or((None, None), |(start, end)| (Some(start), Some(end)));
+    summary_with(conn, WINDOWED_SUMMARY, filter, &[&lower_start, &lower_end, &to.map(hour_of)])
+}
+
+/// The windowed summary by scanning every run in the window (the reference for the tests).
+fn scan_summary(conn: &Connection, filter: &UsageFilter) -> Result<UsageSummary, AppError> {
+    summary_with(conn, &scan_summary_sql(), filter, &[])
+}
+
+/// Runs a summary query over the filter's ?1–?5 and `extra` parameters from ?6 on.
+fn summary_with(
+    conn: &Connection,
+    sql: &str,
+    filter: &UsageFilter,
+    extra: &[&dyn ToSql],
+) -> Result<UsageSummary, AppError> {
+    let (mock, hide, from, to, skill) = filter_params(filter);
+    let mut params: Vec<&dyn ToSql> = vec![&mock, &hide, &from, &to, &skill];
+    params.extend_from_slice(extra);
     let (total_cost_usd, runs, sessions, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens) =
-        conn.prepare_cached(sql)?.query_row(filter_params(filter), |r| {
+        conn.prepare_cached(sql)?.query_row(params.as_slice(), |r| {
             Ok((
                 r.get::<_, f64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -317,3 +392,7 @@ pub fn reset(conn: &mut Connection, now: &str) -> Result<ResetUsageReport, AppEr
         marker: now.to_string(),
     })
 }
+
+#[cfg(test)]
+#[path = "usage_tests.rs"]
+mod tests;

@@ -147,7 +147,7 @@ fn watch_leader(_group: Arc<ProcessGroup>) -> std::io::Result<oneshot::Receiver<
 
 /// Blocks until `pid` has exited, leaving it a zombie (`WNOWAIT`) so its pid stays taken.
 #[cfg(unix)]
-fn wait_without_reaping(pid: libc::id_t) {
+pub(crate) fn wait_without_reaping(pid: libc::id_t) {
     loop {
         // SAFETY: `info` is a plain C struct that waitid(2) fills in; it outlives the call.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
