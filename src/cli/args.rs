@@ -49,6 +49,32 @@ pub enum Group {
     /// Claude agents run by this instance.
     #[command(subcommand)]
     Agents(AgentsCmd),
+    /// Skill folders anywhere on disk: validate them.
+    #[command(subcommand)]
+    Skill(SkillCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SkillCmd {
+    /// Check skill folders against the rule catalogue and the security gate; exits 1 when any
+    /// finding is an error in the chosen profile.
+    Validate {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "library")]
+        profile: ProfileArg,
+    },
+}
+
+/// The target a skill is checked against (skill-format §3.1).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    Library,
+    Spec,
+    ClaudeAi,
+    ClaudeCode,
+    Codex,
+    Plugin,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 mod args;
 mod output;
 mod secret_input;
+mod validate;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -37,6 +38,11 @@ pub fn argument_error(err: clap::Error) -> ExitCode {
 /// Runs one CLI command to completion: starts the backend, runs, shuts down cleanly.
 pub async fn run(cli: Cli, command: Group) -> ExitCode {
     let json = cli.json;
+    // Validation reads only the folders it is given: no backend, no data dir.
+    let command = match command {
+        Group::Skill(SkillCmd::Validate { dirs, profile }) => return validate::run(dirs, profile, json).await,
+        other => other,
+    };
     let result = start(&cli).await;
     let backend = match result {
         Ok(backend) => backend,
@@ -284,6 +290,7 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),
         },
+        Group::Skill(SkillCmd::Validate { .. }) => Err(AppError::Internal("validate runs without a backend".into())),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod skills;
 pub mod skills_path;
 pub mod suggest;
 pub mod usage;
+pub mod validation;
 pub mod workspace;
 
 use crate::protocol::AppError;
