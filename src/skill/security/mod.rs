@@ -26,8 +26,8 @@ pub const MAX_SCAN_BYTES: u64 = 10 * 1024 * 1024;
 const MAX_FILES: usize = 5_000;
 /// Extensions of files that run as code.
 const CODE_EXTENSIONS: &[&str] = &[
-    "sh", "bash", "zsh", "fish", "py", "js", "mjs", "cjs", "ts", "ps1", "psm1", "bat", "cmd", "rb", "pl", "php",
-    "lua", "exe", "dll", "so", "dylib",
+    "sh", "bash", "zsh", "fish", "py", "js", "mjs", "cjs", "ts", "ps1", "psm1", "bat", "cmd", "rb", "pl", "php", "lua",
+    "exe", "dll", "so", "dylib",
 ];
 
 /// Scans every file under `dir` (no symlink followed; `.git` skipped) and returns the
@@ -45,7 +45,11 @@ pub fn scan_dir(dir: &Path) -> Result<Vec<Finding>, AppError> {
                 pending.push((entry.path(), format!("{rel}/")));
             } else if kind.is_file() {
                 if scanned.len() >= MAX_FILES {
-                    return Err(AppError::TooLarge { what: "files to scan".into(), limit: MAX_FILES as u64, actual: MAX_FILES as u64 + 1 });
+                    return Err(AppError::TooLarge {
+                        what: "files to scan".into(),
+                        limit: MAX_FILES as u64,
+                        actual: MAX_FILES as u64 + 1,
+                    });
                 }
                 let hits = scan_file(&entry.path())?;
                 scanned.push((rel, hits));
@@ -105,7 +109,12 @@ fn findings<H: AsRef<Vec<Hit>>>(scanned: &[(String, H)]) -> Vec<Finding> {
         }
         for hit in hits.as_ref().iter().filter(|h| h.rule != "SB355") {
             let line = hit.line.to_string();
-            let args = [("file", path.as_str()), ("line", line.as_str()), ("cp", hit.detail.as_str()), ("kind", hit.detail.as_str())];
+            let args = [
+                ("file", path.as_str()),
+                ("line", line.as_str()),
+                ("cp", hit.detail.as_str()),
+                ("kind", hit.detail.as_str()),
+            ];
             let mut finding = rules::finding(hit.rule, Profile::Library, &args);
             finding.path = Some(path.clone());
             finding.line = u32::try_from(hit.line).ok().filter(|l| *l > 0);
@@ -114,7 +123,8 @@ fn findings<H: AsRef<Vec<Hit>>>(scanned: &[(String, H)]) -> Vec<Finding> {
     }
     if !code.is_empty() {
         let shown: Vec<&str> = code.iter().take(5).copied().collect();
-        let more = if code.len() > shown.len() { format!(" and {} more", code.len() - shown.len()) } else { String::new() };
+        let more =
+            if code.len() > shown.len() { format!(" and {} more", code.len() - shown.len()) } else { String::new() };
         let detail = format!("{}{more}", shown.join(", "));
         let mut finding = rules::finding("SB355", Profile::Library, &[("detail", &detail)]);
         finding.path = code.first().map(|p| p.to_string());

@@ -97,9 +97,9 @@ fn links(doc: &Doc, out: &mut Out) {
     for file in linked.iter().filter(|p| p.ends_with(".md")) {
         let Some(text) = doc.tree.text(file) else { continue };
         let base = file.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let onward = local_links(text, 1).into_iter().find(|(_, t)| {
-            resolve(base, t).is_some_and(|p| p != *file && p.ends_with(".md") && doc.tree.exists(&p))
-        });
+        let onward = local_links(text, 1)
+            .into_iter()
+            .find(|(_, t)| resolve(base, t).is_some_and(|p| p != *file && p.ends_with(".md") && doc.tree.exists(&p)));
         if let Some((line, target)) = onward {
             out.add("SB207", &[("file", file), ("target", &target)]).file(file).at(line, 1);
         }

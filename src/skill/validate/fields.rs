@@ -20,8 +20,8 @@ pub(crate) fn check(doc: &Doc, out: &mut Out) {
 /// A fix that replaces the line of `entry` (or inserts after the opening fence) with `line`.
 fn set_line(doc: &Doc, entry: Option<&Entry>, line: &str, summary: String) -> crate::protocol::validation::FixProposal {
     let new = match entry {
-        Some(entry) => doc.lines.replace(entry.key_at.line, entry.key_at.line, line),
-        None => doc.lines.replace(1, 1, &format!("{}\n{line}", doc.lines.get(1))),
+        Some(entry) => doc.lines.splice(entry.key_at.line, entry.key_at.line, line),
+        None => doc.lines.splice(1, 1, &format!("{}\n{line}", doc.lines.get(1))),
     };
     fix_diff(summary, doc.path, doc.lines.text, &new)
 }
@@ -32,24 +32,48 @@ fn quote_source(doc: &Doc, key: &str, entry: &Entry) -> crate::protocol::validat
     set_line(doc, Some(entry), &format!("{key}: {}", quoted(raw)), format!("Quote `{key}` as written"))
 }
 
+/// An unquoted date (`2025-01-01`): a string to this parser but a timestamp to YAML 1.1
+/// readers (PyYAML, js-yaml), so it is reported like any other non-string scalar.
+fn unquoted_date(doc: &Doc, entry: &Entry) -> bool {
+    let raw = doc.raw_value(entry);
+    let b = raw.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    matches!(entry.value, Value::String(_))
+        && b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+}
+
+/// The kind a scalar is read as when it is not a plain string: `None` for strings.
+fn scalar_kind(doc: &Doc, entry: &Entry) -> Option<&'static str> {
+    match entry.value {
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(entry.value.kind().name()),
+        _ if unquoted_date(doc, entry) => Some("date"),
+        _ => None,
+    }
+}
+
 fn name(doc: &Doc, out: &mut Out) {
     let entry = doc.fields.entry("name");
     let dir = doc.dir_name;
-    let text = match entry.map(|e| &e.value) {
-        Some(Value::String(text)) if !text.trim().is_empty() => text.trim(),
-        Some(Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
-            let Some(entry) = entry else { return };
+    let kind = entry.and_then(|e| match e.value {
+        Value::List(_) | Value::Map(_) => Some(e.value.kind().name()),
+        _ => scalar_kind(doc, e),
+    });
+    let text = match (entry, kind) {
+        (Some(entry), Some(kind)) => {
             let raw = doc.raw_value(entry);
-            let kind = entry.value.kind().name();
-            let fix = quote_source(doc, "name", entry);
-            out.add("SB102", &[("raw", raw), ("type", kind)]).file(doc.path).at(entry.key_at.line, 1).fix(fix);
+            let f = out.add("SB102", &[("raw", raw), ("type", kind)]).file(doc.path);
+            f.at(entry.key_at.line, 1);
+            if !matches!(entry.value, Value::List(_) | Value::Map(_)) {
+                f.fix(quote_source(doc, "name", entry));
+            }
             return;
         }
-        Some(other @ (Value::List(_) | Value::Map(_))) => {
-            let at = entry.map_or(1, |e| e.key_at.line);
-            out.add("SB102", &[("raw", "…"), ("type", other.kind().name())]).file(doc.path).at(at, 1);
-            return;
-        }
+        (Some(Entry { value: Value::String(text), .. }), None) if !text.trim().is_empty() => text.trim(),
         _ => {
             let f = out.add("SB101", &[("dir", dir.unwrap_or("?"))]).file(doc.path);
             f.at(entry.map_or(1, |e| e.key_at.line), 1);
@@ -85,7 +109,9 @@ fn name(doc: &Doc, out: &mut Out) {
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, ASCII only (skill-format §1.2).
 pub fn is_kebab(text: &str) -> bool {
     !text.is_empty()
-        && text.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && text
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// The nearest valid name: lowercase ASCII, runs of anything else become one hyphen, ≤ 64.
@@ -107,18 +133,21 @@ pub fn slug(text: &str) -> String {
 
 fn description(doc: &Doc, out: &mut Out) {
     let entry = doc.fields.entry("description");
-    let text = match entry.map(|e| &e.value) {
-        Some(Value::String(text)) if !text.trim().is_empty() => text.trim(),
-        Some(Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::List(_) | Value::Map(_)) => {
-            let Some(entry) = entry else { return };
+    let kind = entry.and_then(|e| match e.value {
+        Value::List(_) | Value::Map(_) => Some(e.value.kind().name()),
+        _ => scalar_kind(doc, e),
+    });
+    let text = match (entry, kind) {
+        (Some(entry), Some(kind)) => {
             let raw = doc.raw_value(entry);
-            let f = out.add("SB108", &[("raw", raw), ("type", entry.value.kind().name())]).file(doc.path);
+            let f = out.add("SB108", &[("raw", raw), ("type", kind)]).file(doc.path);
             f.at(entry.key_at.line, 1);
             if !matches!(entry.value, Value::List(_) | Value::Map(_)) {
                 f.fix(quote_source(doc, "description", entry));
             }
             return;
         }
+        (Some(Entry { value: Value::String(text), .. }), None) if !text.trim().is_empty() => text.trim(),
         _ => {
             let f = out.add("SB107", &[]).file(doc.path).at(entry.map_or(1, |e| e.key_at.line), 1);
             if let Some(paragraph) = super::first_paragraph(doc.body) {
@@ -193,7 +222,7 @@ fn metadata(doc: &Doc, out: &mut Out) {
     for (key, item) in map.iter() {
         let full = format!("metadata.{key}");
         match &item.value {
-            Value::String(_) => {}
+            Value::String(_) if !unquoted_date(doc, item) => {}
             Value::List(_) | Value::Map(_) => {
                 out.add("SB119", &[("key", key)]).file(doc.path).at(item.key_at.line, item.key_at.column);
             }
@@ -201,9 +230,10 @@ fn metadata(doc: &Doc, out: &mut Out) {
                 let raw = doc.raw_value(item);
                 let indent = " ".repeat(item.key_at.column.saturating_sub(1));
                 let line = format!("{indent}{key}: {}", quoted(raw));
-                let new = doc.lines.replace(item.key_at.line, item.key_at.line, &line);
+                let new = doc.lines.splice(item.key_at.line, item.key_at.line, &line);
                 let fix = fix_diff(format!("Quote `{full}` as written"), doc.path, doc.lines.text, &new);
-                out.add("SB118", &[("key", key), ("raw", raw), ("type", other.kind().name())])
+                let kind = if unquoted_date(doc, item) { "date" } else { other.kind().name() };
+                out.add("SB118", &[("key", key), ("raw", raw), ("type", kind)])
                     .file(doc.path)
                     .at(item.key_at.line, item.key_at.column)
                     .fix(fix);
@@ -235,8 +265,12 @@ pub fn is_semver(text: &str) -> bool {
     let (core, build) = text.split_once('+').unwrap_or((text, ""));
     let (core, pre) = core.split_once('-').map_or((core, None), |(c, p)| (c, Some(p)));
     let numbers: Vec<&str> = core.split('.').collect();
-    let number = |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0'));
-    let ident = |s: &str| !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let number =
+        |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0'));
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
     numbers.len() == 3 && numbers.iter().all(number) && pre.is_none_or(ident) && (build.is_empty() || ident(build))
 }
 
@@ -245,7 +279,12 @@ fn allowed_tools(doc: &Doc, out: &mut Out) {
     match &entry.value {
         Value::String(text) if text.contains(',') => {
             let spaced = text.split(',').map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
-            let fix = set_line(doc, Some(entry), &format!("allowed-tools: {}", quoted(&spaced)), "Separate with spaces".into());
+            let fix = set_line(
+                doc,
+                Some(entry),
+                &format!("allowed-tools: {}", quoted(&spaced)),
+                "Separate with spaces".into(),
+            );
             out.add("SB121", &[]).file(doc.path).at(entry.key_at.line, 1).fix(fix);
         }
         Value::String(_) => {}
@@ -258,14 +297,19 @@ fn allowed_tools(doc: &Doc, out: &mut Out) {
 
 /// `SB140`: Claude Code keys whose value has the wrong type for Claude Code to read it.
 fn claude_code_types(doc: &Doc, out: &mut Out) {
-    let expected: &[(&str, fn(&Value) -> bool, &str)] = &[
+    type Check = fn(&Value) -> bool;
+    let expected: &[(&str, Check, &str)] = &[
         ("disable-model-invocation", |v| matches!(v, Value::Bool(_)), "true or false"),
         ("user-invocable", |v| matches!(v, Value::Bool(_)), "true or false"),
         ("when_to_use", |v| matches!(v, Value::String(_)), "a string"),
         ("argument-hint", |v| matches!(v, Value::String(_)), "a string"),
         ("model", |v| matches!(v, Value::String(_)), "a model name"),
         ("agent", |v| matches!(v, Value::String(_)), "an agent name"),
-        ("effort", |v| v.as_str().is_some_and(|s| ["low", "medium", "high", "max"].contains(&s)), "low, medium, high or max"),
+        (
+            "effort",
+            |v| v.as_str().is_some_and(|s| ["low", "medium", "high", "max"].contains(&s)),
+            "low, medium, high or max",
+        ),
         ("context", |v| v.as_str() == Some("fork"), "fork"),
         ("shell", |v| v.as_str().is_some_and(|s| ["bash", "powershell"].contains(&s)), "bash or powershell"),
         ("disallowed-tools", |v| matches!(v, Value::String(_) | Value::List(_)), "a string or a list"),
@@ -276,7 +320,9 @@ fn claude_code_types(doc: &Doc, out: &mut Out) {
         let Some(entry) = doc.fields.entry(key) else { continue };
         if !ok(&entry.value) {
             let raw = doc.raw_value(entry);
-            out.add("SB140", &[("key", key), ("raw", raw), ("expected", wanted)]).file(doc.path).at(entry.key_at.line, 1);
+            out.add("SB140", &[("key", key), ("raw", raw), ("expected", wanted)])
+                .file(doc.path)
+                .at(entry.key_at.line, 1);
         }
     }
 }

@@ -106,7 +106,7 @@ fn fence_error(err: &FrontmatterError, lines: &Lines, path: &str, dir_name: Opti
             out.add("SB006", &[]).file(path).at(1, 1).fix(fix);
         }
         FrontmatterError::TextBeforeOpening { line } => {
-            let new = lines.replace(1, *line, "---");
+            let new = lines.splice(1, *line, "---");
             let fix = fix_diff("Remove the lines before `---`", path, lines.text, &new);
             out.add("SB007", &[]).file(path).at(*line, 1).fix(fix);
         }
@@ -114,7 +114,7 @@ fn fence_error(err: &FrontmatterError, lines: &Lines, path: &str, dir_name: Opti
             out.add("SB008", &[]).file(path).at(1, 1);
         }
         FrontmatterError::ClosedWithDots { line } => {
-            let new = lines.replace(*line, *line, "---");
+            let new = lines.splice(*line, *line, "---");
             let fix = fix_diff("Close the front-matter with `---`", path, lines.text, &new);
             out.add("SB009", &[("line", &line.to_string())]).file(path).at(*line, 1).fix(fix);
         }
@@ -175,7 +175,7 @@ fn multi_line_values(front: &Frontmatter, lines: &Lines, path: &str, out: &mut O
         }
         if block || last > first {
             let flat = value.split_whitespace().collect::<Vec<_>>().join(" ");
-            let new = lines.replace(first, last, &format!("{key}: {}", quoted(&flat)));
+            let new = lines.splice(first, last, &format!("{key}: {}", quoted(&flat)));
             let fix = fix_diff(format!("Write `{key}` on one line"), path, lines.text, &new);
             out.add("SB019", &[("key", key)]).file(path).at(first, 1).fix(fix);
         }

@@ -31,14 +31,48 @@ pub const RESERVED_MARKETPLACES: &[&str] = &[
 ];
 const MARKETPLACE_KEYS: &[&str] = &["$schema", "name", "owner", "metadata", "plugins", "description", "version"];
 const ENTRY_KEYS: &[&str] = &[
-    "name", "source", "displayName", "description", "version", "author", "homepage", "repository", "license",
-    "keywords", "category", "tags", "metadata", "defaultEnabled", "strict", "skills", "commands", "agents",
-    "hooks", "mcpServers", "lspServers",
+    "name",
+    "source",
+    "displayName",
+    "description",
+    "version",
+    "author",
+    "homepage",
+    "repository",
+    "license",
+    "keywords",
+    "category",
+    "tags",
+    "metadata",
+    "defaultEnabled",
+    "strict",
+    "skills",
+    "commands",
+    "agents",
+    "hooks",
+    "mcpServers",
+    "lspServers",
 ];
 const PLUGIN_KEYS: &[&str] = &[
-    "$schema", "name", "version", "description", "author", "license", "keywords", "displayName", "homepage",
-    "repository", "skills", "commands", "agents", "hooks", "mcpServers", "outputStyles", "lspServers",
-    "userConfig", "dependencies",
+    "$schema",
+    "name",
+    "version",
+    "description",
+    "author",
+    "license",
+    "keywords",
+    "displayName",
+    "homepage",
+    "repository",
+    "skills",
+    "commands",
+    "agents",
+    "hooks",
+    "mcpServers",
+    "outputStyles",
+    "lspServers",
+    "userConfig",
+    "dependencies",
 ];
 
 fn object(text: &str, path: &str, out: &mut Out) -> Option<Map<String, Value>> {
@@ -146,3 +180,7 @@ pub fn check_plugin(text: &str, path: &str) -> Vec<Finding> {
     unknown_keys(&map, PLUGIN_KEYS, path, &mut out);
     out.findings
 }
+
+#[cfg(test)]
+#[path = "manifest_tests.rs"]
+mod tests;

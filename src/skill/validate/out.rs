@@ -22,7 +22,6 @@ impl Out {
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }
-
 }
 
 /// Placing a finding: in which file, where, and how to repair it.
@@ -88,7 +87,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The text with lines `from..=to` replaced by `new` (one or more lines, no final break).
-    pub fn replace(&self, from: usize, to: usize, new: &str) -> String {
+    pub fn splice(&self, from: usize, to: usize, new: &str) -> String {
         let mut out = String::with_capacity(self.text.len() + new.len());
         for (i, line) in self.lines.iter().enumerate() {
             let n = i + 1;

@@ -168,10 +168,12 @@ fn legacy_fix(doc: &Doc, legacy: &[&str], out: &mut Out) {
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(doc.raw_value(entry).to_string()),
             _ => None,
         };
-        if let (Some(target), Some(value)) = (target, value) {
-            if doc.fields.get("metadata").and_then(Value::as_map).is_none_or(|m| m.get(target).is_none()) {
-                moved.push(format!("  {target}: {}", quoted(&value)));
-            }
+        let taken =
+            |target: &str| doc.fields.get("metadata").and_then(Value::as_map).is_some_and(|m| m.get(target).is_some());
+        if let (Some(target), Some(value)) = (target, value)
+            && !taken(target)
+        {
+            moved.push(format!("  {target}: {}", quoted(&value)));
         }
     }
     let metadata = doc.fields.entry("metadata").filter(|e| matches!(e.value, Value::Map(_) | Value::Null));

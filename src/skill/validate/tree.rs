@@ -90,7 +90,11 @@ pub fn read_dir(dir: &Path) -> Result<SkillTree, AppError> {
             let entry = entry.map_err(|e| AppError::io(&folder, e))?;
             seen += 1;
             if seen > MAX_ENTRIES {
-                return Err(AppError::TooLarge { what: "skill folder entries".into(), limit: MAX_ENTRIES as u64, actual: seen as u64 });
+                return Err(AppError::TooLarge {
+                    what: "skill folder entries".into(),
+                    limit: MAX_ENTRIES as u64,
+                    actual: seen as u64,
+                });
             }
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel = format!("{prefix}{name}");

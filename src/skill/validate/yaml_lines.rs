@@ -30,7 +30,7 @@ pub(crate) fn scan(lines: &Lines, first: usize, last: usize, path: &str, out: &m
             _ => block = None,
         }
         if indent.contains('\t') {
-            let new = lines.replace(n, n, &format!("{}{content}", indent.replace('\t', "  ")));
+            let new = lines.splice(n, n, &format!("{}{content}", indent.replace('\t', "  ")));
             let fix = fix_diff("Indent with spaces", path, lines.text, &new);
             out.add("SB013", &[("line", &n.to_string())]).file(path).at(n, 1).fix(fix);
             explains_error = true;
@@ -62,7 +62,7 @@ pub(crate) fn scan(lines: &Lines, first: usize, last: usize, path: &str, out: &m
             continue;
         }
         let fixed = || {
-            let new = lines.replace(n, n, &format!("{}{}", &line[..col], quoted(value)));
+            let new = lines.splice(n, n, &format!("{}{}", &line[..col], quoted(value)));
             fix_diff(format!("Quote the `{key}` value"), path, lines.text, &new)
         };
         if let Some(at) = value.find(": ") {
