@@ -26,7 +26,6 @@ const OVERRIDES: &[&str] = &[
     r"\byou\s+are\s+no\s+longer\s+(bound|restricted|limited)",
     r"\b(do\s+not|don't|never)\s+(tell|inform|alert|notify|mention\s+(this\s+)?to)\s+the\s+user",
     r"\bwithout\s+(telling|informing|notifying|asking)\s+the\s+user",
-    r"\bnew\s+system\s+prompt\b",
     r"<\|im_start\|>|<\|im_end\|>|\[/?INST\]",
 ];
 

@@ -133,8 +133,14 @@ fn substitutions(body: &str) -> Vec<&'static str> {
         used.push("$ARGUMENTS");
     }
     let bytes = body.as_bytes();
+    // `$1` as an argument, not `$B$6` (a spreadsheet cell) or `$10.00` (a price).
     let positional = (0..bytes.len().saturating_sub(1)).any(|i| {
-        bytes[i] == b'$' && bytes[i + 1].is_ascii_digit() && bytes.get(i + 2).is_none_or(|b| !b.is_ascii_alphanumeric())
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + 2);
+        bytes[i] == b'$'
+            && bytes[i + 1].is_ascii_digit()
+            && before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'$')
+            && after.is_none_or(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b','))
     });
     if positional {
         used.push("$N");
@@ -142,7 +148,7 @@ fn substitutions(body: &str) -> Vec<&'static str> {
     if body.contains("${CLAUDE_") {
         used.push("${CLAUDE_*}");
     }
-    if body.contains("!`") {
+    if body.lines().any(|l| l.trim_start().starts_with("!`") || l.contains(" !`")) {
         used.push("!`cmd`");
     }
     used

@@ -298,3 +298,13 @@ fn reads_a_folder_without_following_symlinks() {
     }
     assert!(validate_dir(&dir.path().join("missing"), Profile::Library).is_err());
 }
+
+#[test]
+fn prices_cells_and_excel_errors_are_not_substitutions() {
+    let body = "Costs $10.00 or $5, not =B5*(1+$B$6); `#REF!`: bad reference.\n";
+    let found = check("good-skill", files(Some(fm("", body).into_bytes()), &[]), Profile::Spec);
+    assert!(found.is_empty(), "{found:#?}");
+    let found =
+        check("good-skill", files(Some(fm("", "Use $1 and\n!`git status`\n").into_bytes()), &[]), Profile::Spec);
+    assert_eq!(found[0].message, "Body uses Claude Code substitutions (`$N`, `!`cmd``) that spec doesn't expand.");
+}
