@@ -43,9 +43,11 @@ const STRICTER: &[&str] = &[
 /// What skills-ref refuses that we accept (with a warning or silently).
 const LAXER: &[&str] = &["utf-8 bom", "strictyaml subset"];
 
-/// The §2.7 edge cases and one case per deliberate difference: (folder = name, SKILL.md bytes,
-/// other files, expectation).
-fn edge_cases() -> Vec<(&'static str, Vec<u8>, Vec<(&'static str, &'static str)>, Expect)> {
+/// An edge case: folder (= name), SKILL.md bytes, other files, expectation.
+type EdgeCase = (&'static str, Vec<u8>, Vec<(&'static str, &'static str)>, Expect);
+
+/// The §2.7 edge cases and one case per deliberate difference.
+fn edge_cases() -> Vec<EdgeCase> {
     let fm = |name: &str, extra: &str| {
         format!("---\nname: {name}\ndescription: {DESCRIPTION}\n{extra}---\n# Body\n\nText.\n")
     };

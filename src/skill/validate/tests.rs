@@ -308,3 +308,25 @@ fn prices_cells_and_excel_errors_are_not_substitutions() {
         check("good-skill", files(Some(fm("", "Use $1 and\n!`git status`\n").into_bytes()), &[]), Profile::Spec);
     assert_eq!(found[0].message, "Body uses Claude Code substitutions (`$N`, `!`cmd``) that spec doesn't expand.");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Any front-matter-shaped text, in any profile: findings, never a panic, and every fix
+    /// diff is made against the text it names.
+    #[test]
+    fn never_panics_on_yaml_like_skills(
+        lines in proptest::collection::vec("[a-zé:#'\"\\-\\[\\]{}&*!|>?,$`\\\\ \t()]{0,16}", 0..10),
+        keys in proptest::collection::vec(proptest::sample::select(vec!["name", "description", "metadata", "license", "version", "model", "  version", "allowed-tools"]), 0..10),
+        ending in proptest::prop_oneof![proptest::strategy::Just("\n"), proptest::strategy::Just("\r\n"), proptest::strategy::Just("\r")],
+        body in "[a-z\\[\\]()./#$!` \n]{0,60}",
+        profile in proptest::sample::select(PROFILES.to_vec()),
+    ) {
+        let yaml: Vec<String> = lines.iter().zip(keys.iter().cycle()).map(|(l, k)| format!("{k}: {l}")).collect();
+        let text = format!("---{ending}{}{ending}---{ending}{body}", yaml.join(ending));
+        let report = validate_tree(&SkillTree::from_memory(Some("good-skill".into()), files(Some(text.into_bytes()), &[])), profile);
+        for finding in report.findings {
+            proptest::prop_assert!(crate::skill::rules::rule_by_id(&finding.rule).is_some());
+        }
+    }
+}
