@@ -98,14 +98,18 @@ fn scan_file(path: &Path) -> Result<std::sync::Arc<Vec<Hit>>, AppError> {
 
 fn findings<H: AsRef<Vec<Hit>>>(scanned: &[(String, H)]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut code = Vec::new();
+    let mut code: Vec<String> = Vec::new();
     for (path, hits) in scanned {
         let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         let name = path.rsplit('/').next().unwrap_or(path);
         let bare_script = path.starts_with("scripts/") && !name.contains('.');
         let runs = bare_script || CODE_EXTENSIONS.contains(&ext.as_str());
-        if runs || hits.as_ref().iter().any(|h| matches!(h.rule, "SB355" | "SB356")) {
-            code.push(path.as_str());
+        let skill_md = name == "SKILL.md";
+        let shell = |h: &&Hit| h.rule == "SB355" && h.detail != "shebang" && skill_md;
+        if let Some(hit) = hits.as_ref().iter().find(shell) {
+            code.push(format!("{path} ({})", hit.detail));
+        } else if runs || hits.as_ref().iter().any(|h| h.detail == "shebang" || h.rule == "SB356") {
+            code.push(path.clone());
         }
         for hit in hits.as_ref().iter().filter(|h| h.rule != "SB355") {
             let line = hit.line.to_string();
@@ -122,12 +126,12 @@ fn findings<H: AsRef<Vec<Hit>>>(scanned: &[(String, H)]) -> Vec<Finding> {
         }
     }
     if !code.is_empty() {
-        let shown: Vec<&str> = code.iter().take(5).copied().collect();
+        let shown: Vec<&str> = code.iter().take(5).map(String::as_str).collect();
         let more =
             if code.len() > shown.len() { format!(" and {} more", code.len() - shown.len()) } else { String::new() };
         let detail = format!("{}{more}", shown.join(", "));
         let mut finding = rules::finding("SB355", Profile::Library, &[("detail", &detail)]);
-        finding.path = code.first().map(|p| p.to_string());
+        finding.path = code.first().map(|p| p.split(" (").next().unwrap_or(p).to_string());
         out.push(finding);
     }
     out

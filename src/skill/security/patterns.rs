@@ -166,5 +166,13 @@ pub fn scan(bytes: &[u8]) -> Vec<Hit> {
     if text.starts_with("#!") {
         hits.push(Hit { rule: "SB355", line: 1, detail: "shebang".into() });
     }
+    // In a SKILL.md (the caller decides): Claude Code hooks and `` !`cmd` `` lines, which run
+    // a shell when the skill loads.
+    if let Some(i) = text.lines().position(|l| l.starts_with("hooks:")) {
+        hits.push(Hit { rule: "SB355", line: i + 1, detail: "hooks".into() });
+    }
+    if let Some(i) = text.lines().position(|l| l.trim_start().starts_with("!`")) {
+        hits.push(Hit { rule: "SB355", line: i + 1, detail: "inline shell".into() });
+    }
     hits
 }

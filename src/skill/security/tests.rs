@@ -81,7 +81,9 @@ fn code_is_reported_once_per_skill() {
     let all =
         scan_files(&[("scripts/run.py".into(), b"print(1)\n".to_vec()), ("bin/tool".into(), b"#!/bin/sh\n".to_vec())]);
     assert!(all[0].message.contains("bin/tool, scripts/run.py"), "{}", all[0].message);
-    assert!(rules_of(&[("references/notes.md", b"# Notes\n")]).is_empty());
+    assert!(rules_of(&[("references/notes.md", b"# Notes\n!`date`\n")]).is_empty());
+    let inline = scan_files(&[("SKILL.md".into(), b"---\nname: a\nhooks:\n  x: y\n---\n!`git status`\n".to_vec())]);
+    assert_eq!(inline[0].message, "Runs code (SKILL.md (hooks)); review before enabling.");
 }
 
 #[test]
