@@ -6,7 +6,7 @@ SHELL := bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test bench deps system-deps npm-deps ui sidecar bindings fmt lint test-ui test-sidecar test-core test-desktop test-e2e clean
+.PHONY: run test bench deps system-deps npm-deps ui sidecar bindings fmt lint test-ui test-sidecar test-core test-desktop test-e2e clean skills-ref
 
 run: deps ui sidecar
 	$(CARGO) run --locked
@@ -55,8 +55,18 @@ test-ui: app-ui/node_modules/.stamp
 test-sidecar: sidecar
 	cd sidecar && npm run typecheck && npm test
 
+# The Agent Skills reference validator, which tests/it/skill_validate.rs runs beside ours.
+# Optional: without Python or network the comparison test says it skipped.
+SKILLS_REF_VENV := target/skills-ref-venv
+skills-ref: $(SKILLS_REF_VENV)/bin/agentskills
+
+$(SKILLS_REF_VENV)/bin/agentskills:
+	@if command -v python3 >/dev/null && python3 -m venv $(SKILLS_REF_VENV) \
+	    && $(SKILLS_REF_VENV)/bin/pip install -q skills-ref==0.1.1; then :; \
+	else echo "skills-ref is not installed: the comparison with the reference validator will be skipped" >&2; fi
+
 # The headless core must build and pass without any Tauri or WebKit crate.
-test-core:
+test-core: skills-ref
 	$(CARGO) fmt --check
 	@if $(CARGO) tree --locked --no-default-features -e normal,build | grep -Eq '(tauri|wry|webkit2gtk|gtk)[ -]'; then \
 	  echo "the core build pulls in desktop crates" >&2; exit 1; fi

@@ -66,6 +66,17 @@ pub enum Group {
     Marketplace(crate::cli::imports::MarketplaceCmd),
 }
 
+/// The target a skill is checked against (skill-format §3.1).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    Library,
+    Spec,
+    ClaudeAi,
+    ClaudeCode,
+    Codex,
+    Plugin,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AgentsCmd {
     /// Draft a GitHub issue from feedback text with an agent; waits for it and prints events

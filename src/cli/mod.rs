@@ -6,6 +6,7 @@ mod imports;
 mod output;
 mod secret_input;
 mod share;
+mod validate;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -39,6 +40,11 @@ pub fn argument_error(err: clap::Error) -> ExitCode {
 /// Runs one CLI command to completion: starts the backend, runs, shuts down cleanly.
 pub async fn run(cli: Cli, command: Group) -> ExitCode {
     let json = cli.json;
+    // Validation reads only the folders it is given: no backend, no data dir.
+    let command = match command {
+        Group::Skill(share::SkillCmd::Validate { dirs, profile }) => return validate::run(dirs, profile, json).await,
+        other => other,
+    };
     let result = start(&cli).await;
     let backend = match result {
         Ok(backend) => backend,

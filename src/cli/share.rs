@@ -40,6 +40,14 @@ pub enum SkillCmd {
         #[arg(long)]
         no_bump: bool,
     },
+    /// Check skill folders against the rule catalogue and the security gate; exits 1 when any
+    /// finding is an error in the chosen profile.
+    Validate {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "library")]
+        profile: super::args::ProfileArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +74,7 @@ pub enum FeedbackCmd {
 
 pub async fn skill(b: &Backend, cmd: SkillCmd) -> Result<Value, AppError> {
     match cmd {
+        SkillCmd::Validate { .. } => Err(AppError::Internal("validate runs without a backend".into())),
         SkillCmd::Export {
             name,
             profile,

@@ -16,6 +16,7 @@ pub mod skills;
 pub mod skills_path;
 pub mod suggest;
 pub mod usage;
+pub mod validation;
 pub mod window_log;
 pub mod workspace;
 

@@ -73,3 +73,16 @@ impl ValidationReport {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 }
+
+/// One rule of the catalogue (`skill::rules::RULES`) as the UI gets it: the severity outside
+/// the profiles listed in `errorIn`, where it is an error (`E*` in skill-format §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    pub error_in: Vec<Profile>,
+    pub import: ImportAction,
+    /// The message template; `{placeholders}` are filled per finding.
+    pub message: String,
+}

@@ -30,6 +30,7 @@ mod migrations;
 mod reconcile;
 mod secrets;
 mod settings;
+mod skill_validate;
 mod skills;
 mod strict_input;
 mod supervision;
