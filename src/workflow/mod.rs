@@ -1,0 +1,5 @@
+//! The workflow engine's pure parts: artifact contracts, step table, verification, reset plans,
+//! gates, autofill, the run brief and prompt deployment. The `WorkflowActor`
+//! (`actors/workflow/`) and the commands compose them with the actors.
+
+pub mod artifacts;
