@@ -67,6 +67,9 @@ pub enum ErrorCode {
     NodeIncompatible,
     ClaudeCodeMissing,
     RuntimeStartFailed,
+    InvalidStepTransition,
+    StepDisabled,
+    MissingInput,
 }
 
 impl ErrorCode {
@@ -104,6 +107,9 @@ impl ErrorCode {
             ErrorCode::NodeIncompatible => "node_incompatible",
             ErrorCode::ClaudeCodeMissing => "claude_code_missing",
             ErrorCode::RuntimeStartFailed => "runtime_start_failed",
+            ErrorCode::InvalidStepTransition => "invalid_step_transition",
+            ErrorCode::StepDisabled => "step_disabled",
+            ErrorCode::MissingInput => "missing_input",
         }
     }
 }
@@ -184,6 +190,15 @@ pub enum AppError {
     Database(String),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// A workflow command that the steps' statuses do not allow (agents-and-workflow.md §5.2).
+    #[error("{message}")]
+    InvalidStepTransition { message: String, statuses: Vec<String> },
+    /// The step is disabled by the research scope or contradictory decisions (§5.8).
+    #[error("{reason}")]
+    StepDisabled { step: u8, reset_to: u8, reason: String },
+    /// A workflow input file is missing or unusable.
+    #[error("{what}")]
+    MissingInput { what: String },
 }
 
 impl AppError {
@@ -230,6 +245,9 @@ impl AppError {
             AppError::Io { .. } => ErrorCode::Io,
             AppError::Database(_) => ErrorCode::Database,
             AppError::Unavailable { .. } | AppError::Internal(_) => ErrorCode::Internal,
+            AppError::InvalidStepTransition { .. } => ErrorCode::InvalidStepTransition,
+            AppError::StepDisabled { .. } => ErrorCode::StepDisabled,
+            AppError::MissingInput { .. } => ErrorCode::MissingInput,
         }
     }
 
@@ -295,6 +313,8 @@ impl AppError {
             AppError::SecretsUnavailable { backend } => json!({ "backend": backend }),
             AppError::Git { reason, message } => json!({ "reason": reason, "gitMessage": message }),
             AppError::Io { path, source } => json!({ "path": path, "kind": source.kind().to_string() }),
+            AppError::InvalidStepTransition { statuses, .. } => json!({ "statuses": statuses }),
+            AppError::StepDisabled { step, reset_to, .. } => json!({ "step": step, "resetTo": reset_to }),
             _ => return None,
         })
     }

@@ -121,6 +121,11 @@ pub struct SidecarConfig {
     pub agent_kind: AgentKind,
     pub label: String,
     pub prompt: String,
+    /// Appended to Claude Code's system prompt: the workspace rules and the agent's own prompt,
+    /// which agents cannot load from files because they load no settings (`settingSources: []`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional, type = String)]
+    pub system_prompt_append: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[specta(type = String)]
     pub agent_name: Option<String>,

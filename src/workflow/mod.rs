@@ -3,3 +3,8 @@
 //! (`actors/workflow/`) and the commands compose them with the actors.
 
 pub mod artifacts;
+pub mod brief;
+pub mod reset;
+pub mod sources;
+pub mod steps;
+pub mod verify;

@@ -15,6 +15,7 @@ mod sessions;
 mod settings;
 mod skills;
 mod usage;
+pub mod workflow;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub use handle::DbHandle;
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
+pub use workflow::{ArtifactSnapshot, StepRow, StepUpdate, WorkflowRow};
 
 use super::ask::Reply;
 use crate::instance::InstanceInfo;
@@ -200,6 +202,8 @@ pub enum DbMsg {
     },
     /// Reconciliation, restore and skills-folder queries (`reconcile.rs`).
     Reconcile(ReconcileMsg),
+    /// Workflow step rows, gate decisions, artifact snapshots (`workflow.rs`).
+    Workflow(workflow::WorkflowDbMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -305,6 +309,7 @@ impl Actor for DbActor {
                 Ok(())
             }),
             M::Reconcile(msg) => reconcile::handle(state, msg),
+            M::Workflow(msg) => workflow::handle(state, msg),
             M::Health { reply } => r.answer(reply, |c, _| {
                 let version: i64 =
                     c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
