@@ -18,6 +18,7 @@ pub enum ActorKind {
     Reconciler,
     Supervisor,
     Agent,
+    Workflow,
 }
 
 impl std::fmt::Display for ActorKind {
@@ -28,6 +29,7 @@ impl std::fmt::Display for ActorKind {
             ActorKind::Reconciler => "reconciler",
             ActorKind::Supervisor => "agent supervisor",
             ActorKind::Agent => "agent",
+            ActorKind::Workflow => "workflow engine",
         })
     }
 }

@@ -44,9 +44,11 @@ pub enum AgentKind {
 }
 
 impl AgentKind {
-    /// Whether the agent stays warm after a run for more turns (refine only).
+    /// Whether the agent runs as a session that stays warm after a run for more turns: refine,
+    /// and workflow steps and Validate, whose one repair turn (§5.4) is a `session_send`; the
+    /// `WorkflowActor` ends those once their output is verified.
     pub fn keeps_warm(self) -> bool {
-        self == AgentKind::Refine
+        matches!(self, AgentKind::Refine | AgentKind::WorkflowStep | AgentKind::Validate)
     }
 
     /// The spelling on the wire and in `agent_runs.kind`.

@@ -4,6 +4,8 @@
 
 pub mod artifacts;
 pub mod brief;
+pub mod finish;
+pub mod gate;
 pub mod reset;
 pub mod sources;
 pub mod steps;
