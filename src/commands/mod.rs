@@ -13,6 +13,9 @@ pub mod skills;
 pub mod skills_path;
 pub mod suggest;
 pub mod usage;
+pub mod workflow;
+mod workflow_review;
+mod workflow_start;
 pub mod workspace;
 
 use crate::protocol::AppError;

@@ -24,7 +24,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + S
 }
 
 pub(super) async fn on_run_ended(ctx: &HookCtx, event: AppEvent) {
-    let AppEvent::AgentExit { agent_id, outcome, error, summary, .. } = &event else {
+    let AppEvent::AgentExit { agent_id, run_id, outcome, error, summary } = &event else {
         return ctx.events.emit(event);
     };
     let Some(entry) = ctx.watch.get(agent_id) else { return ctx.events.emit(event) };
@@ -47,7 +47,7 @@ pub(super) async fn on_run_ended(ctx: &HookCtx, event: AppEvent) {
         }
         Task::Step(_) | Task::Validate => {
             let result_text = summary.as_ref().and_then(|s| s.get("resultText")).and_then(Value::as_str).unwrap_or("");
-            let held = step_ended(ctx, &agent_id, &entry, *outcome, error.as_ref(), result_text).await;
+            let held = step_ended(ctx, &agent_id, run_id, &entry, *outcome, error.as_ref(), result_text).await;
             ctx.events.emit(event);
             if let Some(changed) = held {
                 ctx.events.emit(changed);
@@ -71,6 +71,7 @@ fn failure_text(outcome: RunOutcome, error: Option<&RunErrorInfo>) -> String {
 async fn step_ended(
     ctx: &HookCtx,
     agent_id: &str,
+    run_id: &str,
     entry: &WatchEntry,
     outcome: RunOutcome,
     error: Option<&RunErrorInfo>,
@@ -89,7 +90,7 @@ async fn step_ended(
             })
             .await;
             match checked {
-                Ok(v) if v.ok => return Some(changed(completed(ctx, agent_id, entry).await)),
+                Ok(v) if v.ok => return Some(changed(completed(ctx, agent_id, run_id, entry).await)),
                 Ok(v) if !entry.repaired => {
                     if repair(ctx, agent_id, entry, &v).await {
                         return None;
@@ -110,7 +111,7 @@ async fn step_ended(
         }
     };
     if let Task::Step(step) = entry.task {
-        let update = StepUpdate { step, status, run_id: None, error: err };
+        let update = StepUpdate { step, status, run_id: Some(run_id.to_string()), error: err };
         if let Err(e) = ctx.db.set_step_statuses(&skill, vec![update]).await {
             tracing::warn!(%e, skill, step, "could not record the step's status");
         }
@@ -146,7 +147,7 @@ async fn repair(ctx: &HookCtx, agent_id: &str, entry: &WatchEntry, v: &StepVerif
 }
 
 /// A passing step: render, snapshot, statuses, commit. Returns the notice, if any.
-async fn completed(ctx: &HookCtx, agent_id: &str, entry: &WatchEntry) -> Option<String> {
+async fn completed(ctx: &HookCtx, agent_id: &str, run_id: &str, entry: &WatchEntry) -> Option<String> {
     let step = step_of(entry.task);
     let skill = entry.dirs.name.clone();
     let dirs = entry.dirs.clone();
@@ -168,7 +169,8 @@ async fn completed(ctx: &HookCtx, agent_id: &str, entry: &WatchEntry) -> Option<
             tracing::warn!(%e, skill, step, "could not snapshot the step's artifacts");
         }
         let done = |step: u8, status: StepStatus| StepUpdate { step, status, run_id: None, error: None };
-        let mut updates = vec![done(step, StepStatus::Completed)];
+        let mut updates =
+            vec![StepUpdate { step, status: StepStatus::Completed, run_id: Some(run_id.to_string()), error: None }];
         match step {
             0 => updates.push(done(1, StepStatus::WaitingForUser)),
             // Nothing to refine: the second review completes by itself.
