@@ -4,6 +4,7 @@
 mod args;
 mod output;
 mod secret_input;
+mod workflow;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -280,6 +281,7 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             }
             AgentsCmd::List => to_json(agent::list_active_agents(b).await?),
         },
+        Group::Workflow(cmd) => workflow::dispatch(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),
