@@ -193,15 +193,12 @@ async fn completed(ctx: &HookCtx, agent_id: &str, run_id: &str, entry: &WatchEnt
 
 /// Ends the agent (a warm step agent idles otherwise), its session row and the watch.
 async fn finish_agent(ctx: &HookCtx, agent_id: &str, entry: &WatchEntry) {
-    if matches!(entry.task, Task::Step(_) | Task::Validate) {
-        let sidecars = ctx.sidecars.clone();
-        let id = agent_id.to_string();
-        // Not awaited here: the stop waits for the sidecar's exit, which waits for this hook.
-        tokio::spawn(async move {
-            if let Err(err) = sidecars.stop_agent(&id).await {
-                tracing::warn!(%err, agent_id = id, "could not stop a finished step agent");
-            }
-        });
+    // A warm step agent would idle otherwise; awaited, so the skill is idle once the watch is
+    // empty (the agent's own end does not wait for this hook).
+    if matches!(entry.task, Task::Step(_) | Task::Validate)
+        && let Err(err) = ctx.sidecars.stop_agent(agent_id).await
+    {
+        tracing::warn!(%err, agent_id, "could not stop a finished step agent");
     }
     if let Some(session) = &entry.session_id
         && let Err(err) = ctx.db.end_session(session).await
