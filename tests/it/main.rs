@@ -34,3 +34,4 @@ mod tidy;
 mod two_instances;
 mod unreachable;
 mod usage;
+mod workflow;

@@ -193,12 +193,19 @@ async fn completed(ctx: &HookCtx, agent_id: &str, run_id: &str, entry: &WatchEnt
 
 /// Ends the agent (a warm step agent idles otherwise), its session row and the watch.
 async fn finish_agent(ctx: &HookCtx, agent_id: &str, entry: &WatchEntry) {
-    // A warm step agent would idle otherwise; awaited, so the skill is idle once the watch is
-    // empty (the agent's own end does not wait for this hook).
-    if matches!(entry.task, Task::Step(_) | Task::Validate)
-        && let Err(err) = ctx.sidecars.stop_agent(agent_id).await
-    {
-        tracing::warn!(%err, agent_id, "could not stop a finished step agent");
+    // A warm step agent would idle otherwise, and a gate agent may still be stopping: the skill
+    // counts as idle only once the supervisor no longer lists the agent (the agent's own end
+    // never waits for this hook, so awaiting it here cannot deadlock).
+    if let Err(err) = ctx.sidecars.stop_agent(agent_id).await {
+        tracing::warn!(%err, agent_id, "could not stop a finished workflow agent");
+    }
+    for _ in 0..250 {
+        match ctx.sidecars.list_active().await {
+            Ok(active) if active.iter().any(|a| a.agent_id == agent_id) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            _ => break,
+        }
     }
     if let Some(session) = &entry.session_id
         && let Err(err) = ctx.db.end_session(session).await
