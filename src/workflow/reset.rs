@@ -68,12 +68,11 @@ pub fn plan(dirs: &SkillDirs, target: u8) -> Result<Vec<ResetStepPlan>, AppError
             add(5, rel);
         }
     }
-    if (1..=2).contains(&target) {
-        if let Some(edit) = refinement_edit(&dirs.skill)? {
-            if let Some(plan) = steps.iter_mut().find(|p| p.step == 2) {
-                plan.edit.push(edit);
-            }
-        }
+    if (1..=2).contains(&target)
+        && let Some(edit) = refinement_edit(&dirs.skill)?
+        && let Some(plan) = steps.iter_mut().find(|p| p.step == 2)
+    {
+        plan.edit.push(edit);
     }
     Ok(steps)
 }
@@ -145,17 +144,17 @@ pub fn apply(dirs: &SkillDirs, plan: &[ResetStepPlan]) -> Result<(Vec<String>, V
     }
     let mut edited = Vec::new();
     for edit in plan.iter().flat_map(|p| &p.edit) {
-        if edit.path == "context/clarifications.json" {
-            if let Some(text) = read_text(&dirs.skill, &edit.path)? {
-                let mut doc = parse::<Clarifications>(&edit.path, &text).map_err(|e| AppError::MissingInput {
-                    what: e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-                })?;
-                for q in doc.sections.iter_mut().flat_map(|s| &mut s.questions) {
-                    q.refinements.clear();
-                }
-                write_clarifications(&dirs.skill, &doc)?;
-                edited.push(edit.path.clone());
+        if edit.path == "context/clarifications.json"
+            && let Some(text) = read_text(&dirs.skill, &edit.path)?
+        {
+            let mut doc = parse::<Clarifications>(&edit.path, &text).map_err(|e| AppError::MissingInput {
+                what: e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            })?;
+            for q in doc.sections.iter_mut().flat_map(|s| &mut s.questions) {
+                q.refinements.clear();
             }
+            write_clarifications(&dirs.skill, &doc)?;
+            edited.push(edit.path.clone());
         }
     }
     Ok((deleted, edited))

@@ -83,21 +83,20 @@ pub fn verify_step_output(dirs: &SkillDirs, step: u8) -> Result<StepVerification
             let clar = load::<Clarifications>(dir, "context/clarifications.json", &mut errors)?;
             if let (Some(refs), Some(mut clar)) =
                 (load::<Refinements>(dir, "context/refinements.json", &mut errors)?, clar)
+                && let Err(e) = refs.merge_into("context/refinements.json", &mut clar)
             {
-                if let Err(e) = refs.merge_into("context/refinements.json", &mut clar) {
-                    errors.extend(e.iter().map(ArtifactError::to_string));
-                }
+                errors.extend(e.iter().map(ArtifactError::to_string));
             }
         }
         4 => {
             let clar = load::<Clarifications>(dir, "context/clarifications.json", &mut errors)?;
-            if let Some(decisions) = load::<Decisions>(dir, "context/decisions.json", &mut errors)? {
-                if let Some(clar) = clar {
-                    let mut p = Problems::new("context/decisions.json");
-                    decisions.check_sources(&clar.all_ids(), &mut p);
-                    errors.extend(p.errors.iter().map(ArtifactError::to_string));
-                    warnings.extend(uncovered_answers(&clar, &decisions));
-                }
+            if let Some(decisions) = load::<Decisions>(dir, "context/decisions.json", &mut errors)?
+                && let Some(clar) = clar
+            {
+                let mut p = Problems::new("context/decisions.json");
+                decisions.check_sources(&clar.all_ids(), &mut p);
+                errors.extend(p.errors.iter().map(ArtifactError::to_string));
+                warnings.extend(uncovered_answers(&clar, &decisions));
             }
         }
         5 => verify_skill(dirs, &mut errors, &mut warnings)?,
