@@ -74,13 +74,16 @@ pub fn deploy(claude_dir: &Path, force: bool) -> Result<bool, AppError> {
     Ok(true)
 }
 
-/// Our base text followed by the user's customization zone from the deployed file, if any.
+/// Our base text followed by the user's customization zone from the deployed file. A file
+/// without our heading is the user's own: it is kept whole inside the zone, never dropped.
 fn keep_customization(dest: &Path, base: &str) -> String {
     let Ok(current) = std::fs::read_to_string(dest) else { return base.to_string() };
-    let (Some(mine), Some(theirs)) = (base.find(CUSTOMIZATION), current.find(CUSTOMIZATION)) else {
-        return base.to_string();
-    };
-    format!("{}{}", &base[..mine], &current[theirs..])
+    let Some(mine) = base.find(CUSTOMIZATION) else { return base.to_string() };
+    match current.find(CUSTOMIZATION) {
+        Some(theirs) => format!("{}{}", &base[..mine], &current[theirs..]),
+        None if current.trim().is_empty() || current == base => base.to_string(),
+        None => format!("{base}\n{}\n", current.trim_end()),
+    }
 }
 
 /// An agent's prompt body (front-matter removed).
