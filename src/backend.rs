@@ -13,6 +13,7 @@ use crate::actors::git::{GitArgs, GitHandle, GitSettings};
 use crate::actors::reconciler::{ReconcilerArgs, ReconcilerHandle};
 use crate::actors::sidecar::{AgentContext, SidecarHandle, spawn_run_recorder};
 use crate::actors::supervision::RootHandle;
+use crate::actors::workflow::{HookCtx, Watch, WorkflowHandle, WorkflowTap};
 use crate::clock::SharedClock;
 use crate::config::{AppPaths, Config, default_skills_path};
 use crate::events::{AppEvent, EventSink};
@@ -35,6 +36,7 @@ struct Inner {
     git: GitHandle,
     reconciler: ReconcilerHandle,
     sidecars: SidecarHandle,
+    workflow: WorkflowHandle,
     /// The task writing agent run rows; awaited at shutdown so no record is lost.
     recorder: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     paths: AppPaths,
@@ -117,13 +119,25 @@ impl Backend {
             reconciler.start_up();
         }
         let (records, recorder) = spawn_run_recorder(db.clone());
-        let agent_ctx = AgentContext {
-            events: events.clone(),
-            records,
-            clock: config.clock.clone(),
-            timings: config.agent_timings,
-        };
+        // Agents' events pass the workflow tap, which holds back the end of a workflow agent's
+        // run until the WorkflowActor has verified and recorded it.
+        let watch = Arc::new(Watch::default());
+        let tap: Arc<dyn EventSink> = Arc::new(WorkflowTap { inner: events.clone(), watch: watch.clone() });
+        let agent_ctx =
+            AgentContext { events: tap, records, clock: config.clock.clone(), timings: config.agent_timings };
         let sidecars = SidecarHandle::start(&root_supervisor, config.launcher.clone(), agent_ctx).await?;
+        let workflow = WorkflowHandle::start(
+            &root_supervisor,
+            HookCtx {
+                db: db.clone(),
+                git: git.clone(),
+                sidecars: sidecars.clone(),
+                events: events.clone(),
+                clock: config.clock.clone(),
+                watch,
+            },
+        )
+        .await?;
         let http = http_client()?;
         Ok(Backend {
             inner: Arc::new(Inner {
@@ -133,6 +147,7 @@ impl Backend {
                 git,
                 reconciler,
                 sidecars,
+                workflow,
                 recorder: std::sync::Mutex::new(Some(recorder)),
                 paths,
                 instance,
@@ -201,6 +216,11 @@ impl Backend {
 
     pub fn sidecars(&self) -> &SidecarHandle {
         &self.inner.sidecars
+    }
+
+    /// The workflow engine's watch of running step, gate and Validate agents.
+    pub fn workflow(&self) -> &WorkflowHandle {
+        &self.inner.workflow
     }
 
     pub fn paths(&self) -> &AppPaths {

@@ -69,6 +69,12 @@ pub enum AppEvent {
         error: Option<RunErrorInfo>,
         summary: Option<Value>,
     },
+    /// A skill's workflow statuses changed (agents-and-workflow.md §5); refetch its state.
+    #[serde(rename_all = "camelCase")]
+    WorkflowChanged { skill_name: String, step: Option<u8>, notice: Option<String> },
+    /// A gate finished: the canonical evaluation, or why it could not be made (§5.6).
+    #[serde(rename_all = "camelCase")]
+    GateResult { skill_name: String, gate: u8, evaluation: Option<Value>, error: Option<String> },
 }
 
 /// How a run ended, for the UI (agents-and-workflow.md §4.1).
@@ -112,6 +118,8 @@ impl AppEvent {
             AppEvent::AgentMessage { .. } => "agent-message",
             AppEvent::AgentDelta { .. } => "agent-delta",
             AppEvent::AgentExit { .. } => "agent-exit",
+            AppEvent::WorkflowChanged { .. } => "workflow-changed",
+            AppEvent::GateResult { .. } => "gate-result",
         }
     }
 }

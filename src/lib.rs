@@ -33,6 +33,7 @@ pub mod secrets;
 pub mod skill;
 pub mod skill_fields;
 pub mod telemetry;
+pub mod workflow;
 
 pub use backend::Backend;
 pub use config::Config;

@@ -34,7 +34,11 @@ export function buildOptions(config: SidecarConfig, deps: OptionDeps): Options {
     includePartialMessages: config.includePartialMessages,
     // The SDK persists by default; only refine needs it, for resume (§2.3).
     persistSession: config.persistSession ?? false,
-    systemPrompt: { type: 'preset', preset: 'claude_code' },
+    // The workspace rules and the agent's prompt travel here: no CLAUDE.md is loaded (§2.3).
+    systemPrompt:
+      config.systemPromptAppend !== undefined
+        ? { type: 'preset', preset: 'claude_code', append: config.systemPromptAppend }
+        : { type: 'preset', preset: 'claude_code' },
     abortController: deps.abortController,
     stderr: deps.stderr,
     env: buildClaudeEnv(deps.processEnv, config.extraEnv),

@@ -121,6 +121,11 @@ export type SidecarConfig = {
 	agentKind: AgentKind,
 	label: string,
 	prompt: string,
+	/**
+	 *  Appended to Claude Code's system prompt: the workspace rules and the agent's own prompt,
+	 *  which agents cannot load from files because they load no settings (`settingSources: []`).
+	 */
+	systemPromptAppend?: string,
 	agentName?: string,
 	model: string,
 	cwd: string,

@@ -105,6 +105,7 @@ export const sidecarConfig = z.object({
   persistSession: z.boolean().optional(),
   resumeSdkSessionId: nonEmpty.optional(),
   maxBudgetUsd: z.number().positive().optional(),
+  systemPromptAppend: z.string().max(1_000_000).optional(),
   extraEnv: z.partialRecord(z.enum(EXTRA_ENV_KEY_LIST), z.string()).optional(),
   mock: mockConfig.optional(),
 });

@@ -7,3 +7,4 @@ pub mod reconciler;
 pub mod sidecar;
 pub mod supervision;
 pub mod ui_emitter;
+pub mod workflow;

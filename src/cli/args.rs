@@ -64,6 +64,9 @@ pub enum Group {
     /// Claude Code marketplaces (repositories with `.claude-plugin/marketplace.json`).
     #[command(subcommand)]
     Marketplace(crate::cli::imports::MarketplaceCmd),
+    /// A skill's build workflow: steps, reviews, gates, reset and Validate.
+    #[command(subcommand)]
+    Workflow(WorkflowCmd),
 }
 
 /// The target a skill is checked against (skill-format §3.1).
@@ -75,6 +78,54 @@ pub enum ProfileArg {
     ClaudeCode,
     Codex,
     Plugin,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCmd {
+    /// Runs one agent step (0, 2, 4 or 5) and waits for it.
+    Run {
+        name: String,
+        step: u8,
+        /// Print a progress line when the step ends.
+        #[arg(long)]
+        follow: bool,
+    },
+    /// The workflow state: step statuses, current step, disabled steps.
+    Status { name: String },
+    /// Saves answers: a JSON array of {"id","text","choice"?}, or --autofill with the recommendations.
+    Answer {
+        name: String,
+        answers: Option<String>,
+        /// Fill every empty answer with its recommendation (questions, or refinements with --refinements).
+        #[arg(long)]
+        autofill: bool,
+        #[arg(long)]
+        refinements: bool,
+        /// The revision the answers are based on (default: the current one).
+        #[arg(long)]
+        revision: Option<u32>,
+    },
+    /// Completes a review step (1 or 3): runs its gate, or starts the next step; waits.
+    Complete { name: String, step: u8 },
+    /// Applies a gate decision (gate 1 or 2) and waits for the step it starts.
+    Gate { name: String, gate: u8, decision: String },
+    /// Resets the workflow to a step; --preview lists what would be deleted and changes nothing.
+    Reset {
+        name: String,
+        step: u8,
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Checks a step's files (6 = Validate).
+    Verify { name: String, step: u8 },
+    /// Lints the skill and runs the validate agent; waits.
+    Validate { name: String },
+    /// Runs every step, answers each review with the recommendations and validates.
+    RunAll {
+        name: String,
+        #[arg(long)]
+        follow: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod output;
 mod secret_input;
 mod share;
 mod validate;
+mod workflow;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -293,6 +294,7 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
         },
         Group::Skill(cmd) => share::skill(b, cmd).await,
         Group::Feedback(cmd) => share::feedback(b, cmd).await,
+        Group::Workflow(cmd) => workflow::dispatch(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),

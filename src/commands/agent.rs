@@ -90,6 +90,7 @@ pub fn base_config(
         agent_kind: kind,
         label: label.into(),
         prompt,
+        system_prompt_append: None,
         agent_name: None,
         model: if runtime.mock { mock_model(model_alias) } else { resolve_model(model_alias) },
         cwd: runtime.launch.cwd.display().to_string(),

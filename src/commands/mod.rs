@@ -18,6 +18,9 @@ pub mod suggest;
 pub mod usage;
 pub mod validation;
 pub mod window_log;
+pub mod workflow;
+mod workflow_review;
+mod workflow_start;
 pub mod workspace;
 
 use crate::protocol::AppError;

@@ -37,7 +37,7 @@ pub fn get_workspace_path(backend: &Backend) -> String {
 
 /// Tidies the agents' workspace without touching anything of value: empty per-skill scratch
 /// folders go; transcripts, customisation, workspace skills and non-empty scratch folders stay.
-/// Refused while an agent runs or another window is open.
+/// Refused while an agent runs or another window is open. Redeploys `agent-sources`.
 #[tracing::instrument(skip_all, err)]
 pub async fn clear_workspace(backend: &Backend) -> Result<ClearWorkspaceReport, AppError> {
     super::guards::refuse_if_agent_runs(backend, None).await?;
@@ -59,6 +59,8 @@ pub async fn clear_workspace(backend: &Backend) -> Result<ClearWorkspaceReport, 
                 report.kept.push(name);
             }
         }
+        // A cleared workspace gets our prompts again, whatever their hash says (§6.1).
+        crate::workflow::sources::deploy(&workspace.join(".claude"), true)?;
         Ok(report)
     })
     .await

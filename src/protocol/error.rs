@@ -20,6 +20,7 @@ pub enum ActorKind {
     Reconciler,
     Supervisor,
     Agent,
+    Workflow,
 }
 
 impl std::fmt::Display for ActorKind {
@@ -30,6 +31,7 @@ impl std::fmt::Display for ActorKind {
             ActorKind::Reconciler => "reconciler",
             ActorKind::Supervisor => "agent supervisor",
             ActorKind::Agent => "agent",
+            ActorKind::Workflow => "workflow engine",
         })
     }
 }
@@ -71,6 +73,9 @@ pub enum ErrorCode {
     NodeIncompatible,
     ClaudeCodeMissing,
     RuntimeStartFailed,
+    InvalidStepTransition,
+    StepDisabled,
+    MissingInput,
 }
 
 impl ErrorCode {
@@ -110,6 +115,9 @@ impl ErrorCode {
             ErrorCode::NodeIncompatible => "node_incompatible",
             ErrorCode::ClaudeCodeMissing => "claude_code_missing",
             ErrorCode::RuntimeStartFailed => "runtime_start_failed",
+            ErrorCode::InvalidStepTransition => "invalid_step_transition",
+            ErrorCode::StepDisabled => "step_disabled",
+            ErrorCode::MissingInput => "missing_input",
         }
     }
 }
@@ -197,6 +205,15 @@ pub enum AppError {
     Database(String),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// A workflow command that the steps' statuses do not allow (agents-and-workflow.md §5.2).
+    #[error("{message}")]
+    InvalidStepTransition { message: String, statuses: Vec<String> },
+    /// The step is disabled by the research scope or contradictory decisions (§5.8).
+    #[error("{reason}")]
+    StepDisabled { step: u8, reset_to: u8, reason: String },
+    /// A workflow input file is missing or unusable.
+    #[error("{what}")]
+    MissingInput { what: String },
 }
 
 impl AppError {
@@ -245,6 +262,9 @@ impl AppError {
             AppError::Io { .. } => ErrorCode::Io,
             AppError::Database(_) => ErrorCode::Database,
             AppError::Unavailable { .. } | AppError::Internal(_) => ErrorCode::Internal,
+            AppError::InvalidStepTransition { .. } => ErrorCode::InvalidStepTransition,
+            AppError::StepDisabled { .. } => ErrorCode::StepDisabled,
+            AppError::MissingInput { .. } => ErrorCode::MissingInput,
         }
     }
 
@@ -318,6 +338,8 @@ impl AppError {
             AppError::SecretsUnavailable { backend } => json!({ "backend": backend }),
             AppError::Git { reason, message } => json!({ "reason": reason, "gitMessage": message }),
             AppError::Io { path, source } => json!({ "path": path, "kind": source.kind().to_string() }),
+            AppError::InvalidStepTransition { statuses, .. } => json!({ "statuses": statuses }),
+            AppError::StepDisabled { step, reset_to, .. } => json!({ "step": step, "resetTo": reset_to }),
             _ => return None,
         })
     }

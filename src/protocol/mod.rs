@@ -19,6 +19,7 @@ pub use dto::settings::*;
 pub use dto::skills::*;
 pub use dto::skills_path::*;
 pub use dto::usage::*;
+pub use dto::workflow::*;
 pub use error::{ActorKind, AppError, CommandError, ErrorCode, LockHolder};
 pub use ids::SkillName;
 pub use sidecar::AgentKind;

@@ -44,9 +44,11 @@ pub enum AgentKind {
 }
 
 impl AgentKind {
-    /// Whether the agent stays warm after a run for more turns (refine only).
+    /// Whether the agent runs as a session that stays warm after a run for more turns: refine,
+    /// and workflow steps and Validate, whose one repair turn (§5.4) is a `session_send`; the
+    /// `WorkflowActor` ends those once their output is verified.
     pub fn keeps_warm(self) -> bool {
-        self == AgentKind::Refine
+        matches!(self, AgentKind::Refine | AgentKind::WorkflowStep | AgentKind::Validate)
     }
 
     /// The spelling on the wire and in `agent_runs.kind`.
@@ -121,6 +123,11 @@ pub struct SidecarConfig {
     pub agent_kind: AgentKind,
     pub label: String,
     pub prompt: String,
+    /// Appended to Claude Code's system prompt: the workspace rules and the agent's own prompt,
+    /// which agents cannot load from files because they load no settings (`settingSources: []`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional, type = String)]
+    pub system_prompt_append: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[specta(type = String)]
     pub agent_name: Option<String>,

@@ -39,3 +39,4 @@ mod tidy;
 mod two_instances;
 mod unreachable;
 mod usage;
+mod workflow;

@@ -473,6 +473,10 @@ async fn clear_workspace_removes_only_empty_scratch_folders() {
     assert_eq!(report.removed, ["empty-scratch"]);
     assert!(report.kept.contains(&"busy-scratch".to_string()) && report.kept.contains(&"logs".to_string()));
     assert!(ws.join("busy-scratch/user-context.md").is_file() && ws.join(".claude/CLAUDE.md").is_file());
+    // The prompts are redeployed; the user's own CLAUDE.md text survives in the customization zone.
+    let claude = std::fs::read_to_string(ws.join(".claude/CLAUDE.md")).unwrap();
+    assert!(claude.starts_with("# Skill Builder workspace rules") && claude.ends_with("\ncustom\n"), "{claude}");
+    assert!(ws.join(".claude/agents/research-orchestrator.md").is_file());
     assert!(!workspace::get_workspace_path(&env.backend).is_empty());
 
     env.sql()

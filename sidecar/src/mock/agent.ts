@@ -168,7 +168,8 @@ class MockQuery implements AgentQuery {
       turn: this.turn,
       message,
       brief: this.brief,
-      invalidOutput: fail === 'invalid_output',
+      invalidOutput: fail === 'invalid_output' || fail === 'invalid_output:always',
+      invalidAlways: fail === 'invalid_output:always',
     });
 
     // 1. Streamed text, then thinking, from one model message.

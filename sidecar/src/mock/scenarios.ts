@@ -26,6 +26,8 @@ export interface TurnContext {
   brief: Brief;
   /** `mock.fail = invalid_output`: the first turn writes broken JSON. */
   invalidOutput: boolean;
+  /** `mock.fail = invalid_output:always`: the repair turn stays broken too. */
+  invalidAlways?: boolean;
 }
 
 export interface FileWrite {
@@ -72,7 +74,7 @@ export function planTurn(ctx: TurnContext): TurnPlan {
   const { paths, vars } = ctx;
   const ctxFile = (name: string): string => path.join(paths.contextDir, name);
   const skillFile = (name: string): string => path.join(paths.skillDir, name);
-  const broken = ctx.invalidOutput && ctx.turn === 1;
+  const broken = ctx.invalidOutput && (ctx.turn === 1 || ctx.invalidAlways === true);
   const json = (name: Parameters<typeof renderFixture>[0]): string => breakIf(broken, renderFixture(name, vars));
   const repair = ctx.turn > 1 && ctx.scenario !== 'refine';
   const delegate = (topic: string) => ({

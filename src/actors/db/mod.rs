@@ -18,6 +18,7 @@ mod sessions;
 mod settings;
 mod skills;
 mod usage;
+pub mod workflow;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use imports::{ImportsMsg, MarketplaceRecord, NewMarketplaceSkill};
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
+pub use workflow::{ArtifactSnapshot, StepRow, StepUpdate, WorkflowRow};
 
 use super::ask::Reply;
 use crate::instance::InstanceInfo;
@@ -221,6 +223,8 @@ pub enum DbMsg {
     Reconcile(ReconcileMsg),
     /// The import registries (`imports.rs`).
     Imports(ImportsMsg),
+    /// Workflow step rows, gate decisions, artifact snapshots (`workflow.rs`).
+    Workflow(workflow::WorkflowDbMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -339,6 +343,7 @@ fn dispatch(state: &DbState, msg: DbMsg) {
             w.answer(reply, move |c, _| settings::record_plugin_export(c, &skill, &record, &now))
         }
         M::Imports(msg) => imports::handle(state, msg),
+        M::Workflow(msg) => workflow::handle(state, msg),
         M::RecordRunStart { start, now, reply } => {
             w.answer(reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
         }

@@ -86,6 +86,10 @@ pub(super) fn sidecar_environment(
     }
     if spec.mock {
         env.push(("SKILL_BUILDER_MOCK_AGENTS".into(), "1".into()));
+        // Mock fault injection at start-up (`slow_ready`), for tests; mock mode only.
+        if let Some(fail) = get("SKILL_BUILDER_MOCK_FAIL").filter(|f| f.len() <= 64) {
+            env.push(("SKILL_BUILDER_MOCK_FAIL".into(), fail));
+        }
     }
     Ok(env)
 }

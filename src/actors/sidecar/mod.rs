@@ -95,6 +95,14 @@ impl SidecarHandle {
         .await
     }
 
+    pub async fn stop_agent(&self, agent_id: &str) -> Result<StopReport, AppError> {
+        ask(&self.actor, ActorKind::Supervisor, "stop agent", STOP_TIMEOUT, |reply| SupervisorMsg::StopAgent {
+            agent_id: agent_id.into(),
+            reply,
+        })
+        .await
+    }
+
     pub async fn list_active(&self) -> Result<Vec<AgentInfo>, AppError> {
         ask(&self.actor, ActorKind::Supervisor, "list agents", ASK_TIMEOUT, |reply| SupervisorMsg::ListActive { reply })
             .await

@@ -17,12 +17,36 @@ use crate::protocol::sidecar::AgentKind;
 use crate::protocol::{ActorKind, AgentHandle, AgentInfo, AppError, StopReport};
 
 pub enum SupervisorMsg {
-    Start { spec: Box<AgentSpec>, launch: Box<LaunchSpec>, limit: u32, reply: Reply<AgentHandle> },
-    Send { agent_id: String, text: String, reply: Reply<AgentHandle> },
-    Cancel { run_id: String, reply: Reply<()> },
-    StopSkill { skill: String, reply: Reply<StopReport> },
-    ListActive { reply: Reply<Vec<AgentInfo>> },
-    ShutdownAll { reply: Reply<StopReport> },
+    Start {
+        spec: Box<AgentSpec>,
+        launch: Box<LaunchSpec>,
+        limit: u32,
+        reply: Reply<AgentHandle>,
+    },
+    Send {
+        agent_id: String,
+        text: String,
+        reply: Reply<AgentHandle>,
+    },
+    Cancel {
+        run_id: String,
+        reply: Reply<()>,
+    },
+    StopSkill {
+        skill: String,
+        reply: Reply<StopReport>,
+    },
+    /// Stops one agent (the `WorkflowActor` ending a verified step); an unknown id stops nothing.
+    StopAgent {
+        agent_id: String,
+        reply: Reply<StopReport>,
+    },
+    ListActive {
+        reply: Reply<Vec<AgentInfo>>,
+    },
+    ShutdownAll {
+        reply: Reply<StopReport>,
+    },
 }
 
 pub struct SupervisorArgs {
@@ -186,6 +210,11 @@ impl Actor for SidecarSupervisorActor {
                     .filter(|e| e.info.skill_name.as_deref() == Some(skill.as_str()))
                     .map(|e| e.actor.clone())
                     .collect();
+                state.stop_agents(targets, reply);
+            }
+            SupervisorMsg::StopAgent { agent_id, reply } => {
+                let targets =
+                    state.agents.values().filter(|e| e.info.agent_id == agent_id).map(|e| e.actor.clone()).collect();
                 state.stop_agents(targets, reply);
             }
             SupervisorMsg::ListActive { reply } => {

@@ -13,3 +13,4 @@ pub mod skills;
 pub mod skills_path;
 pub mod strict;
 pub mod usage;
+pub mod workflow;
