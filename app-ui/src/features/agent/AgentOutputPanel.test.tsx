@@ -58,6 +58,29 @@ describe("agent output panel", () => {
     expect(detail.textContent).toContain("file body");
   });
 
+  it("collapses consecutive tool calls into one line", async () => {
+    const user = userEvent.setup();
+    render(
+      <AgentOutputPanel
+        run={panelRun([
+          toolUse("t1", "Read", { file_path: "a.md" }),
+          toolResult("t1", "a"),
+          toolUse("t2", "Grep", { pattern: "kpi" }),
+          toolResult("t2", "no match", true),
+          toolUse("t3", "Read", { file_path: "b.md" }),
+          text("Found them."),
+        ])}
+      />,
+    );
+    const rows = screen.getAllByTestId("agent-output-row").map((row) => row.textContent ?? "");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain("3 tool calls");
+    expect(rows[0]).toContain("Read, Grep");
+    expect(screen.queryByTestId("tool-call-t2")).toBeNull();
+    await user.click(screen.getByTestId("tool-group-toggle"));
+    expect(screen.getByTestId("tool-call-t2").textContent).toContain("kpi");
+  });
+
   it("nests a delegated agent's items under the Agent call that started it", async () => {
     const user = userEvent.setup();
     render(

@@ -3,12 +3,12 @@ import { memo } from "react";
 import { Button } from "../../components/ui/button";
 import { cn } from "../../lib/utils";
 import { Markdown } from "./Markdown";
-import { type Row, toolSummary } from "./rows";
+import { type Row, type ToolRow, toolSummary } from "./rows";
 
 /** Which tool calls are open; kept by the panel so a row scrolled out and back stays as it was. */
 export type Expansion = { isOpen: (key: string) => boolean; toggle: (key: string) => void };
 
-function ToolCall({ row, expansion }: { row: Extract<Row, { type: "tool" }>; expansion: Expansion }) {
+function ToolCall({ row, expansion }: { row: ToolRow; expansion: Expansion }) {
   const open = expansion.isOpen(row.key);
   const summary = toolSummary(row.input);
   const delegated = row.children.length > 0;
@@ -62,6 +62,32 @@ function ToolCall({ row, expansion }: { row: Extract<Row, { type: "tool" }>; exp
   );
 }
 
+/** Consecutive tool calls as one line ("5 tool calls: Read, Grep…"); expanding lists each call. */
+function ToolGroup({ row, expansion }: { row: Extract<Row, { type: "tools" }>; expansion: Expansion }) {
+  const open = expansion.isOpen(row.key);
+  const names = [...new Set(row.calls.map((call) => call.name))].join(", ");
+  const failed = row.calls.some((call) => call.result?.isError);
+  const running = row.calls.some((call) => call.result === null);
+  return (
+    <div className="text-sm" data-testid="tool-group">
+      <Button variant="ghost" size="sm" className="w-full justify-start gap-2 text-left font-normal text-foreground" aria-expanded={open} onClick={() => expansion.toggle(row.key)} data-testid="tool-group-toggle">
+        <ChevronRight className={cn("transition-transform", open && "rotate-90")} aria-hidden="true" />
+        <Wrench aria-hidden="true" />
+        <span className="font-medium">{row.calls.length} tool calls</span>
+        <span className="min-w-0 flex-1 truncate font-mono text-muted-foreground">{names}</span>
+        {running ? <Loader2 className="animate-spin text-muted-foreground" aria-label="running" /> : failed ? <XCircle className="text-rose-600" aria-label="a call failed" /> : null}
+      </Button>
+      {open && (
+        <div className="mt-1 space-y-1 pl-4">
+          {row.calls.map((call) => (
+            <ToolCall key={call.key} row={call} expansion={expansion} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
 const NOTICE_ICON = { info: Info, warn: AlertTriangle, error: XCircle };
 
 /** One row of the output list: text, thinking, a tool call (with its delegated agent), a notice. */
@@ -84,6 +110,8 @@ export const OutputRow = memo(function OutputRow({ row, expansion }: { row: Row;
       );
     case "tool":
       return <ToolCall row={row} expansion={expansion} />;
+    case "tools":
+      return <ToolGroup row={row} expansion={expansion} />;
     case "user":
       return <p className="rounded-lg bg-muted p-2 text-sm whitespace-pre-wrap">{row.text}</p>;
     case "notice": {

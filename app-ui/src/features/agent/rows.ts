@@ -11,10 +11,13 @@ export type Row =
   | { type: "text"; key: string; text: string }
   | { type: "thinking"; key: string; text: string; redacted: boolean }
   | { type: "tool"; key: string; toolUseId: string; name: string; input: Value; result: ToolResult | null; children: Row[] }
+  | { type: "tools"; key: string; calls: ToolRow[] }
   | { type: "user"; key: string; text: string }
   | { type: "notice"; key: string; level: "info" | "warn" | "error"; text: string }
   | { type: "streaming"; key: string; block: string; text: string }
   | { type: "marker"; key: string; marker: "gap" | "truncated" };
+
+export type ToolRow = Extract<Row, { type: "tool" }>;
 
 type Obj = { [key: string]: Value };
 
@@ -59,7 +62,7 @@ function rowOf(item: Obj, key: string): Row | null {
 /** Builds the panel's rows: tool results join their call, delegated output nests under it. */
 export function buildRows(items: RunItem[], deltas: Record<string, StreamingBlock>): Row[] {
   const top: Row[] = [];
-  const tools = new Map<string, Extract<Row, { type: "tool" }>>();
+  const tools = new Map<string, ToolRow>();
   items.forEach((entry, position) => {
     const item = asObject(entry.item);
     if (!item) return;
@@ -76,10 +79,38 @@ export function buildRows(items: RunItem[], deltas: Record<string, StreamingBloc
     const parent = typeof item.parent_tool_use_id === "string" ? tools.get(item.parent_tool_use_id) : undefined;
     (parent ? parent.children : top).push(row);
   });
+  const rows = groupToolCalls(top);
   for (const [key, block] of Object.entries(deltas)) {
-    if (block.text) top.push({ type: "streaming", key: `delta:${key}`, block: block.block, text: block.text });
+    if (block.text) rows.push({ type: "streaming", key: `delta:${key}`, block: block.block, text: block.text });
   }
-  return top;
+  return rows;
+}
+
+/** A call that started a delegated agent stays on its own line; plain calls may be grouped. */
+function groupable(row: ToolRow): boolean {
+  return row.children.length === 0 && row.name !== "Agent" && row.name !== "Task";
+}
+
+/** Consecutive plain tool calls collapse into one "5 tool calls" row (§9.4), at every depth. */
+function groupToolCalls(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  let run: ToolRow[] = [];
+  const flush = () => {
+    const first = run[0];
+    if (run.length === 1 && first) out.push(first);
+    else if (first) out.push({ type: "tools", key: `tools:${first.key}`, calls: run });
+    run = [];
+  };
+  for (const row of rows) {
+    if (row.type === "tool" && groupable(row)) {
+      run.push(row);
+      continue;
+    }
+    flush();
+    out.push(row.type === "tool" ? { ...row, children: groupToolCalls(row.children) } : row);
+  }
+  flush();
+  return out;
 }
 
 /** A one-line description of a tool call's input: the path, command or pattern it acts on. */
