@@ -8,6 +8,7 @@ import {
 } from "@tanstack/react-router";
 import { RouteError } from "./app/RouteError";
 import { Shell } from "./app/Shell";
+import { RunLogPage } from "./features/agent/RunLogPage";
 import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
 import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
@@ -51,6 +52,7 @@ const routes = [
     // Lazy: Recharts is most of its weight, and only this page draws charts.
     component: lazyRouteComponent(() => import("./features/usage/UsagePage"), "UsagePage"),
   }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/runs/$runId", component: RunLogPage }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/settings",

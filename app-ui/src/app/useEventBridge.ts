@@ -42,7 +42,7 @@ function isAgentEvent(event: BackendEvent): boolean {
 async function replay(): Promise<void> {
   const agents = await unwrap(commands.listActiveAgents());
   const snapshots = await Promise.all(agents.map((agent) => unwrap(commands.getAgentSnapshot(agent.agentId))));
-  snapshots.forEach((snapshot) => useAgentRuns.getState().applySnapshot(snapshot));
+  snapshots.forEach((snapshot, i) => useAgentRuns.getState().applySnapshot(snapshot, agents[i]));
 }
 
 /**

@@ -1,11 +1,14 @@
 import { create } from "zustand";
-import type { AgentKind, AgentSnapshot, AgentState, RunOutcome, Value } from "../bindings";
+import type { AgentInfo, AgentKind, AgentSnapshot, AgentState, RunOutcome, Value } from "../bindings";
 import type { BackendEvent, RunError } from "../lib/events";
 
 /** A run keeps at most this many items, like the backend's RunLog (agents-and-workflow.md §4.4). */
 export const MAX_ITEMS_PER_RUN = 5000;
 
 export type RunItem = { seq: number; item: Value };
+
+/** Streaming text of one content block, folded from `agent-delta`s until its item arrives. */
+export type StreamingBlock = { messageId: string; index: number; block: string; text: string };
 
 export type RunView = {
   runId: string;
@@ -16,8 +19,8 @@ export type RunView = {
   model: string;
   startedAt: string;
   items: RunItem[];
-  /** Streaming text per `messageId:index`, folded from `agent-delta`s until the message arrives. */
-  deltas: Record<string, string>;
+  /** Streaming text per `messageId:index`, folded from `agent-delta`s until its item arrives. */
+  deltas: Record<string, StreamingBlock>;
   lastSeq: number;
   progress: string | null;
   outcome: RunOutcome | null;
@@ -25,6 +28,8 @@ export type RunView = {
   summary: Value | null;
   /** Deltas were dropped before a message: the view should be rebuilt from a snapshot. */
   gap: boolean;
+  /** The snapshot held only the latest items; the earlier ones are in the transcript. */
+  truncatedBefore: boolean;
 };
 
 export type AgentView = { agentId: string; skillName: string | null; kind: AgentKind | null; state: AgentState; reason: string | null };
@@ -35,7 +40,7 @@ type AgentRunsState = {
   /** Applies a batch of events in order (the event bridge batches them per animation frame). */
   apply: (events: BackendEvent[]) => void;
   /** Replaces what we know of an agent's runs with its snapshot; later events with a higher `seq` follow. */
-  applySnapshot: (snapshot: AgentSnapshot) => void;
+  applySnapshot: (snapshot: AgentSnapshot, info?: AgentInfo) => void;
   reset: () => void;
 };
 
@@ -56,6 +61,7 @@ function emptyRun(agentId: string, runId: string): RunView {
     error: null,
     summary: null,
     gap: false,
+    truncatedBefore: false,
   };
 }
 
@@ -63,6 +69,27 @@ function progressText(stage: string, detail: Value): string {
   if (typeof detail === "string" && detail !== "") return detail;
   if (detail && typeof detail === "object" && !Array.isArray(detail) && typeof detail.message === "string") return detail.message;
   return stage;
+}
+
+/**
+ * Drops the streaming block an arriving `text`/`thinking` item completes: the lowest block index
+ * of its message with the same kind (the SDK yields one message per content block, in order).
+ * Other messages' streams, a delegated agent's for one, keep streaming.
+ */
+function foldDeltas(deltas: Record<string, StreamingBlock>, items: Value[]): Record<string, StreamingBlock> {
+  let next = deltas;
+  for (const item of items) {
+    if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+    const { kind, message_id: messageId } = item;
+    if ((kind !== "text" && kind !== "thinking") || typeof messageId !== "string") continue;
+    const done = Object.entries(next)
+      .filter(([, block]) => block.messageId === messageId && block.block === kind)
+      .sort(([, a], [, b]) => a.index - b.index)[0];
+    if (!done) continue;
+    next = { ...next };
+    delete next[done[0]];
+  }
+  return next;
 }
 
 function capped(items: RunItem[]): RunItem[] {
@@ -103,7 +130,8 @@ function fold(runs: Record<string, RunView>, agents: Record<string, AgentView>, 
       const p = event.payload;
       const target = run(p.agentId, p.runId);
       const key = `${p.messageId}:${p.index}`;
-      target.deltas = { ...target.deltas, [key]: (target.deltas[key] ?? "") + p.text };
+      const text = (target.deltas[key]?.text ?? "") + p.text;
+      target.deltas = { ...target.deltas, [key]: { messageId: p.messageId, index: p.index, block: p.block, text } };
       return;
     }
     case "agent-message": {
@@ -113,8 +141,8 @@ function fold(runs: Record<string, RunView>, agents: Record<string, AgentView>, 
       if (p.seq <= target.lastSeq) return;
       target.items = capped([...target.items, ...p.items.map((item) => ({ seq: p.seq, item }))]);
       target.lastSeq = p.seq;
-      // A complete message supersedes the streamed text before it.
-      target.deltas = {};
+      // A complete block supersedes the text streamed for it.
+      target.deltas = foldDeltas(target.deltas, p.items);
       if (p.gap) target.gap = true;
       return;
     }
@@ -139,28 +167,34 @@ export const useAgentRuns = create<AgentRunsState>()((set) => ({
       for (const event of events) fold(runs, agents, event);
       return { runs, agents };
     }),
-  applySnapshot: (snapshot) =>
+  applySnapshot: (snapshot, info) =>
     set((state) => {
       const runs = { ...state.runs };
       for (const snap of snapshot.runs) {
         const previous = runs[snap.runId] ?? emptyRun(snapshot.agentId, snap.runId);
+        const lastSeq = snap.lastSeq ?? -1;
         const items = snap.messages.flatMap((message) => message.items.map((item) => ({ seq: message.seq, item })));
+        // A snapshot fetched after a gap can be older than live events applied meanwhile: keep those.
+        const newer = previous.items.filter((entry) => entry.seq > lastSeq);
+        const current = info && info.runId === snap.runId;
         runs[snap.runId] = {
           ...previous,
           label: snap.label,
           startedAt: snap.startedAt,
-          outcome: snap.outcome ?? null,
-          summary: snap.summary ?? null,
-          items: capped(items),
-          lastSeq: snap.lastSeq ?? -1,
-          deltas: {},
+          skillName: current ? (info.skillName ?? null) : previous.skillName,
+          kind: current ? info.kind : previous.kind,
+          model: current && info.model ? info.model : previous.model,
+          outcome: snap.outcome ?? previous.outcome,
+          summary: snap.summary ?? previous.summary,
+          items: capped([...items, ...newer]),
+          lastSeq: Math.max(lastSeq, previous.lastSeq),
+          deltas: newer.length > 0 ? previous.deltas : {},
           gap: false,
+          truncatedBefore: snap.truncatedBefore,
         };
       }
-      const agents = {
-        ...state.agents,
-        [snapshot.agentId]: { ...(state.agents[snapshot.agentId] ?? { skillName: null, kind: null, reason: null }), agentId: snapshot.agentId, state: snapshot.state },
-      };
+      const known = state.agents[snapshot.agentId] ?? { skillName: info?.skillName ?? null, kind: info?.kind ?? null, reason: null };
+      const agents = { ...state.agents, [snapshot.agentId]: { ...known, agentId: snapshot.agentId, state: snapshot.state } };
       return { runs, agents };
     }),
   reset: () => set({ runs: {}, agents: {} }),

@@ -146,6 +146,38 @@ describe("accessibility (axe) of usage, history and settings with data", () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it("the run log viewer with an expanded tool call", async () => {
+    mockBackend({
+      get_run_transcript: () => ({
+        runId: "run-1", transcriptPath: "/ws/logs/x.jsonl", page: 0, hasMore: true,
+        messages: [
+          { seq: 1, items: [{ kind: "text", message_id: "m1", text: "Reading **the plan**", parent_tool_use_id: null }] },
+          { seq: 2, items: [{ kind: "tool_use", message_id: "m2", tool_use_id: "t1", name: "Read", input: { file_path: "plan.md" }, parent_tool_use_id: null }] },
+          { seq: 3, items: [{ kind: "tool_result", tool_use_id: "t1", is_error: false, text: "plan", truncated: false }] },
+        ],
+      }),
+    });
+    const { user } = renderApp({ path: "/runs/run-1" });
+    await user.click(await screen.findByTestId("tool-toggle-t1"));
+    await screen.findByTestId("tool-detail-t1");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the live agent output drawer", async () => {
+    mockBackend({
+      list_active_agents: () => [AGENT],
+      get_agent_snapshot: () => ({
+        agentId: "a1", state: "running",
+        runs: [{ runId: "r1", label: "research", startedAt: AGENT.startedAt, outcome: null, summary: null, messages: [{ seq: 1, items: [{ kind: "text", message_id: "m1", text: "Working", parent_tool_use_id: null }] }], firstSeq: 1, lastSeq: 1, truncatedBefore: false }],
+      }),
+    });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("running-agents"));
+    await user.click(await screen.findByTestId("agent-output-open-a1"));
+    await screen.findByText("Working");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
   it("the history page with a diff and the restore dialog", async () => {
     backend();
     const { user } = renderApp({ path: "/skill/sales-kpis/history" });

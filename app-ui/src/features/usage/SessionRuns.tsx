@@ -1,12 +1,10 @@
+import { Link } from "@tanstack/react-router";
 import { CommandErrorMessage } from "../../components/CommandErrorMessage";
 import { toCommandError } from "../../lib/commandError";
 import { formatCount, formatDateTime, formatDuration, formatUsd } from "./format";
 import { useSessionRuns } from "./usageQueries";
 
-/**
- * The runs of one session (`get_session_agent_runs`). Run logs have no page yet, so a run shows
- * its id rather than a link.
- */
+/** The runs of one session (`get_session_agent_runs`); each run id links to its run log. */
 export function SessionRuns({ sessionId }: { sessionId: string }) {
   const runs = useSessionRuns(sessionId);
   if (runs.isError) return <CommandErrorMessage error={toCommandError(runs.error)} testId={`session-runs-error-${sessionId}`} />;
@@ -31,7 +29,15 @@ export function SessionRuns({ sessionId }: { sessionId: string }) {
             <td className="px-3 py-1">
               {run.kind}
               {run.stepId !== null && ` · step ${run.stepId + 1}`}
-              <span className="block font-mono text-muted-foreground">{run.runId}</span>
+              <Link
+                to="/runs/$runId"
+                params={{ runId: run.runId }}
+                className="block font-mono text-muted-foreground underline-offset-2 hover:underline"
+                aria-label={`Run log ${run.runId}`}
+                data-testid={`run-log-link-${run.runId}`}
+              >
+                {run.runId}
+              </Link>
             </td>
             <td className="px-3 py-1 font-mono">{run.models || run.model}</td>
             <td className="px-3 py-1">{run.status}</td>

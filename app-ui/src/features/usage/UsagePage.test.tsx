@@ -176,6 +176,15 @@ describe("Usage page", () => {
     expect(callsOf(calls, "get_session_agent_runs")).toEqual([{ sessionId: "ses-1", includeReset: false }]);
   });
 
+  it("links each run of a session to its run log", async () => {
+    usageBackend({ get_run_transcript: () => ({ runId: "run-1", transcriptPath: "/ws/logs/x.jsonl", page: 0, hasMore: false, messages: [] }) });
+    const { user } = renderApp({ path: "/usage" });
+    await user.click(await screen.findByTestId("session-toggle-ses-1"));
+    await user.click(await screen.findByTestId("run-log-link-run-1"));
+    expect(await screen.findByTestId("run-log-page")).toBeTruthy();
+    expect(screen.getByText("run-1")).toBeTruthy();
+  });
+
   it("resets usage only after confirmation, then refetches the figures", async () => {
     let reset = false;
     const calls = usageBackend({

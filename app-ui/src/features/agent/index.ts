@@ -1,0 +1,3 @@
+/** The agent output panel, for the pages that show agents (the workflow page embeds `LiveAgentPanel`). */
+export { AgentOutputPanel, type PanelRun } from "./AgentOutputPanel";
+export { LiveAgentPanel } from "./LiveAgentPanel";
