@@ -49,6 +49,12 @@ pub enum Group {
     /// Claude agents run by this instance.
     #[command(subcommand)]
     Agents(AgentsCmd),
+    /// Refine sessions: multi-turn edits of a skill with diffs, save or discard.
+    #[command(subcommand)]
+    Refine(super::refine_test::RefineCmd),
+    /// The skill tester: with and without the skill, evals with mean ± sd under cost caps.
+    #[command(subcommand)]
+    Test(super::refine_test::TestCmd),
 }
 
 #[derive(Debug, Subcommand)]

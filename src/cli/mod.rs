@@ -2,7 +2,9 @@
 //! default, `--json` for machines, a non-zero exit with the error code on failure.
 
 mod args;
+mod follow;
 mod output;
+mod refine_test;
 mod secret_input;
 
 use std::io::Read as _;
@@ -37,7 +39,12 @@ pub fn argument_error(err: clap::Error) -> ExitCode {
 /// Runs one CLI command to completion: starts the backend, runs, shuts down cleanly.
 pub async fn run(cli: Cli, command: Group) -> ExitCode {
     let json = cli.json;
-    let result = start(&cli).await;
+    let follow = match &command {
+        Group::Refine(cmd) => cmd.follows(),
+        Group::Test(cmd) => cmd.follows(),
+        _ => false,
+    };
+    let result = start(&cli, follow).await;
     let backend = match result {
         Ok(backend) => backend,
         Err(err) => return output::failure(err, json, 2),
@@ -52,7 +59,7 @@ pub async fn run(cli: Cli, command: Group) -> ExitCode {
     }
 }
 
-async fn start(cli: &Cli) -> Result<Backend, AppError> {
+async fn start(cli: &Cli, follow: bool) -> Result<Backend, AppError> {
     let data_dir = match &cli.data_dir {
         Some(dir) => dir.clone(),
         None => config::default_data_dir()?,
@@ -65,7 +72,11 @@ async fn start(cli: &Cli) -> Result<Backend, AppError> {
             None
         }
     };
-    let events: Arc<dyn EventSink> = if cli.json { Arc::new(JsonLinesSink) } else { Arc::new(NullSink) };
+    let events: Arc<dyn EventSink> = match (cli.json, follow) {
+        (true, _) => Arc::new(JsonLinesSink),
+        (false, true) => Arc::new(follow::FollowSink::default()),
+        (false, false) => Arc::new(NullSink),
+    };
     // Only `workspace reconcile` reconciles from the command line; other commands change nothing else.
     let mut config = Config::new(data_dir).with_events(events).with_startup_reconciliation(false);
     if let Some(path) = &cli.skills_path {
@@ -280,6 +291,8 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
             }
             AgentsCmd::List => to_json(agent::list_active_agents(b).await?),
         },
+        Group::Refine(cmd) => refine_test::refine(b, cmd, json).await,
+        Group::Test(cmd) => refine_test::test(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),

@@ -3,12 +3,20 @@
 //! CLI and the tests all call these same functions.
 
 pub mod agent;
+mod briefs;
 pub mod files;
 pub mod git;
 pub mod guards;
 pub mod locks;
 pub mod node;
+pub mod refine;
+mod refine_agent;
+mod refine_diff;
+pub mod run_wait;
 pub mod settings;
+pub mod skill_test;
+mod skill_test_agents;
+pub mod skill_test_evals;
 pub mod skills;
 pub mod skills_path;
 pub mod suggest;

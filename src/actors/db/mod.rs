@@ -11,6 +11,7 @@ mod library;
 mod locks;
 pub mod migrate;
 mod reconcile;
+mod refine;
 mod sessions;
 mod settings;
 mod skills;
@@ -25,6 +26,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef};
 use conn::DbState;
 pub use handle::DbHandle;
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
+pub use refine::RefineSessionRow;
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
 
@@ -200,6 +202,8 @@ pub enum DbMsg {
     },
     /// Reconciliation, restore and skills-folder queries (`reconcile.rs`).
     Reconcile(ReconcileMsg),
+    /// Refine session rows (`refine.rs`).
+    Refine(refine::RefineMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -305,6 +309,7 @@ impl Actor for DbActor {
                 Ok(())
             }),
             M::Reconcile(msg) => reconcile::handle(state, msg),
+            M::Refine(msg) => refine::handle(state, msg),
             M::Health { reply } => r.answer(reply, |c, _| {
                 let version: i64 =
                     c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;

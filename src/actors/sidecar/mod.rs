@@ -95,6 +95,15 @@ impl SidecarHandle {
         .await
     }
 
+    /// Stops the named agents gracefully (killing what does not stop in time).
+    pub async fn stop_agents(&self, agent_ids: Vec<String>) -> Result<StopReport, AppError> {
+        ask(&self.actor, ActorKind::Supervisor, "stop agents", STOP_TIMEOUT, |reply| SupervisorMsg::StopAgents {
+            agent_ids,
+            reply,
+        })
+        .await
+    }
+
     pub async fn list_active(&self) -> Result<Vec<AgentInfo>, AppError> {
         ask(&self.actor, ActorKind::Supervisor, "list agents", ASK_TIMEOUT, |reply| SupervisorMsg::ListActive { reply })
             .await

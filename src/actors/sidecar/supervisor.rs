@@ -17,12 +17,36 @@ use crate::protocol::sidecar::AgentKind;
 use crate::protocol::{ActorKind, AgentHandle, AgentInfo, AppError, StopReport};
 
 pub enum SupervisorMsg {
-    Start { spec: Box<AgentSpec>, launch: Box<LaunchSpec>, limit: u32, reply: Reply<AgentHandle> },
-    Send { agent_id: String, text: String, reply: Reply<AgentHandle> },
-    Cancel { run_id: String, reply: Reply<()> },
-    StopSkill { skill: String, reply: Reply<StopReport> },
-    ListActive { reply: Reply<Vec<AgentInfo>> },
-    ShutdownAll { reply: Reply<StopReport> },
+    Start {
+        spec: Box<AgentSpec>,
+        launch: Box<LaunchSpec>,
+        limit: u32,
+        reply: Reply<AgentHandle>,
+    },
+    Send {
+        agent_id: String,
+        text: String,
+        reply: Reply<AgentHandle>,
+    },
+    Cancel {
+        run_id: String,
+        reply: Reply<()>,
+    },
+    StopSkill {
+        skill: String,
+        reply: Reply<StopReport>,
+    },
+    /// Stops the named agents (a refine session's, a test's); unknown ids are skipped.
+    StopAgents {
+        agent_ids: Vec<String>,
+        reply: Reply<StopReport>,
+    },
+    ListActive {
+        reply: Reply<Vec<AgentInfo>>,
+    },
+    ShutdownAll {
+        reply: Reply<StopReport>,
+    },
 }
 
 pub struct SupervisorArgs {
@@ -184,6 +208,15 @@ impl Actor for SidecarSupervisorActor {
                     .agents
                     .values()
                     .filter(|e| e.info.skill_name.as_deref() == Some(skill.as_str()))
+                    .map(|e| e.actor.clone())
+                    .collect();
+                state.stop_agents(targets, reply);
+            }
+            SupervisorMsg::StopAgents { agent_ids, reply } => {
+                let targets = state
+                    .agents
+                    .values()
+                    .filter(|e| agent_ids.contains(&e.info.agent_id))
                     .map(|e| e.actor.clone())
                     .collect();
                 state.stop_agents(targets, reply);
