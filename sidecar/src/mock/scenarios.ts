@@ -213,7 +213,7 @@ function refinePlan(ctx: TurnContext, skillFile: (n: string) => string, ctxFile:
         ...common,
         reads: [skillMd],
         writes: () => [{ path: ctxFile('validation.json'), content: renderFixture('validation.json', ctx.vars) }],
-        summary: () => 'Validation complete: 5 of 5 decisions covered, 3 of 5 test prompts pass.',
+        summary: () => `Validation complete: 5 of 5 decisions covered, 3 of 5 test prompts pass.\nTurn ${ctx.turn} of this session.`,
       };
     case 'rewrite':
       return {
