@@ -180,7 +180,8 @@ pub async fn close_refine_session(
     let skill = row.skill_name.clone();
     let report = if save {
         let summary = briefs_line(summary.as_deref().unwrap_or("saved the session's edits"));
-        let mut req = CommitRequest::auto(&[skill.clone()], format!("{skill}: refine — {summary}"), "refine_saved");
+        let mut req =
+            CommitRequest::auto(std::slice::from_ref(&skill), format!("{skill}: refine — {summary}"), "refine_saved");
         req.kind = CommitKind::Explicit;
         let sha = backend.git().commit(req).await?.sha().map(str::to_string);
         CloseRefineReport { commit_sha: sha, discarded_sha: None }

@@ -135,10 +135,11 @@ fn remove_leftovers(root: &Path) {
         let name = entry.file_name();
         let is_test = name.to_str().is_some_and(|n| uuid::Uuid::parse_str(n).is_ok());
         let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-        if is_test && old.is_some_and(|age| age > LEFTOVER_AGE) {
-            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!(%err, folder = %entry.path().display(), "could not remove an old test folder");
-            }
+        if is_test
+            && old.is_some_and(|age| age > LEFTOVER_AGE)
+            && let Err(err) = std::fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(%err, folder = %entry.path().display(), "could not remove an old test folder");
         }
     }
 }

@@ -54,7 +54,7 @@ struct Checkpoint {
 
 fn parse_cases(text: &str) -> Result<Vec<Case>, AppError> {
     let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| AppError::invalid("evals/evals.json", &format!("is not JSON: {e}")))?;
+        .map_err(|e| AppError::invalid("evals/evals.json", format!("is not JSON: {e}")))?;
     let Some(list) = doc["evals"].as_array() else {
         return Err(AppError::invalid("evals/evals.json", "has no `evals` list"));
     };
@@ -72,7 +72,7 @@ fn parse_cases(text: &str) -> Result<Vec<Case>, AppError> {
             .unwrap_or_default();
         if prompt.trim().is_empty() || assertions.is_empty() {
             return Err(AppError::invalid(
-                &format!("evals/evals.json: evals[{i}]"),
+                format!("evals/evals.json: evals[{i}]"),
                 "needs a prompt and at least one assertion",
             ));
         }

@@ -192,7 +192,7 @@ async fn a_session_whose_sidecar_is_killed_mid_turn_resumes_with_its_history() {
 fn cli(root: &Path, args: &[&str]) -> Value {
     let output = sb(root).env("SKILL_BUILDER_MOCK_DELAY_MS", "0").args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let last = stdout.lines().filter(|l| !l.trim().is_empty()).next_back().unwrap_or("null");
+    let last = stdout.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("null");
     let value: Value = serde_json::from_str(last).unwrap();
     assert!(output.status.success(), "{args:?}: {value} {}", String::from_utf8_lossy(&output.stderr));
     value

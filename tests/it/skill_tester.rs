@@ -22,7 +22,7 @@ fn cli(root: &Path, cost: &str, args: &[&str]) -> (bool, Value) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let last = stdout.lines().filter(|l| !l.trim().is_empty()).next_back().unwrap_or("null");
+    let last = stdout.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("null");
     (output.status.success(), serde_json::from_str(last).unwrap())
 }
 
