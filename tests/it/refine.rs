@@ -54,7 +54,10 @@ async fn three_turns_give_both_diffs_and_save_commits_the_session() {
     let b = &env.backend;
     let s = info.session_id.as_str();
 
-    let first = turn(b, s, "Add that weeks start on Monday", RefineCommand::Refine, &[]).await;
+    let running = refine::send_refine_message(b, s, "Add that weeks start on Monday", None, Vec::new()).await.unwrap();
+    let busy = refine::send_refine_message(b, s, "too soon", None, Vec::new()).await.unwrap_err();
+    assert_eq!(busy.code(), ErrorCode::SessionBusy, "one turn at a time");
+    let first = run_wait::wait_run(b, &running, TURN).await.unwrap();
     assert!(first.completed(), "{first:?}");
     assert!(std::fs::read_to_string(dir.join("SKILL.md")).unwrap().contains("- Add that weeks start on Monday"));
     let second = turn(b, s, "Note the currency", RefineCommand::Refine, &["references/metrics.md"]).await;
@@ -212,6 +215,24 @@ fn over_the_cli_a_session_spans_processes_and_unsaved_edits_are_reported_until_s
         let expected = format!("Turn {} of this session", n + 1);
         assert!(turn["summary"].as_str().unwrap().contains(&expected), "each command resumes the session: {turn}");
     }
+    // Without --json, --follow prints a progress line per agent event on stderr.
+    let followed = std::process::Command::new(env!("CARGO_BIN_EXE_skill-builder"))
+        .arg("--data-dir")
+        .arg(root.join("data"))
+        .arg("--skills-path")
+        .arg(root.join("skills"))
+        .args(["refine", "send", s, "--follow", "--target", "SKILL.md", "Quarters follow the fiscal year"])
+        .env("SKILL_BUILDER_SECRET_STORE", "database")
+        .env("SKILL_BUILDER_MOCK_DELAY_MS", "0")
+        .env_remove("SKILL_BUILDER_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(followed.status.success());
+    let progress = String::from_utf8_lossy(&followed.stderr);
+    for line in ["▶ refine: started", "  refine: Read SKILL.md", "  refine: Write SKILL.md", "■ refine: completed"]
+    {
+        assert!(progress.contains(line), "missing {line:?} in:\n{progress}");
+    }
     let diff = cli(root, &["refine", "diff", s, "--scope", "last-turn"]);
     assert_eq!(diff["files"][0]["path"], "SKILL.md");
     assert_eq!(diff["stat"]["insertions"], 1);
@@ -227,4 +248,24 @@ fn over_the_cli_a_session_spans_processes_and_unsaved_edits_are_reported_until_s
     assert!(closed["commitSha"].is_string(), "{closed}");
     let report = cli(root, &["workspace", "reconcile", "--force"]);
     assert_eq!(report["unsavedRefineSessions"], serde_json::json!([]), "{report}");
+}
+
+#[tokio::test]
+async fn an_agent_stopped_for_idleness_is_respawned_and_the_session_continues() {
+    let timings =
+        skill_builder::actors::sidecar::AgentTimings { idle: Duration::from_millis(300), ..Default::default() };
+    let env = Env::start_with(|config| config.with_agent_timings(timings)).await;
+    skill(&env).await;
+    let b = &env.backend;
+    let info = refine::start_refine_session(b, "tz-rules").await.unwrap();
+    let s = info.session_id.as_str();
+    let first = turn(b, s, "First rule", RefineCommand::Refine, &[]).await;
+    assert!(first.completed());
+    let deadline = std::time::Instant::now() + TURN;
+    while !b.sidecars().list_active().await.unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the idle agent never stopped");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let second = turn(b, s, "Second rule", RefineCommand::Refine, &[]).await;
+    assert!(second.text.contains("Turn 2 of this session"), "{second:?}");
 }
