@@ -107,8 +107,11 @@ pub async fn send_refine_message(
         backend.db().set_refine_sdk_session(session_id, sdk).await?;
     }
     let dir = skill_dir(backend, &row.skill_name).await?;
+    // The pre-turn snapshot replaces the last one only once the turn has started: a refused
+    // message (`session_busy`) must not move the last-turn diff's base.
     let snapshot_file = refine_diff::turn_snapshot_path(&backend.paths().temp, session_id);
-    let (job_dir, job_targets) = (dir.clone(), targets.clone());
+    let pending = snapshot_file.with_extension("next.json");
+    let (job_dir, job_targets, job_pending) = (dir.clone(), targets.clone(), pending.clone());
     blocking(move || {
         check_targets(&job_dir, &job_targets)?;
         if command == RefineCommand::Validate {
@@ -119,10 +122,17 @@ pub async fn send_refine_message(
             crate::atomic::write_atomic(&context.join("lint.json"), &serde_json::to_vec_pretty(&report)?)?;
         }
         let before = refine_diff::snapshot(&job_dir)?;
-        refine_diff::save_turn_snapshot(&snapshot_file, &before)
+        refine_diff::save_turn_snapshot(&job_pending, &before)
     })
     .await?;
-    deliver(backend, &row, &dir, turn_message(text, command, &targets)).await
+    let delivered = deliver(backend, &row, &dir, turn_message(text, command, &targets)).await;
+    let started = delivered.is_ok();
+    blocking(move || {
+        let done = if started { std::fs::rename(&pending, &snapshot_file) } else { std::fs::remove_file(&pending) };
+        done.map_err(|e| AppError::io(&pending, e))
+    })
+    .await?;
+    delivered
 }
 
 #[tracing::instrument(skip_all, fields(session = %session_id), err)]

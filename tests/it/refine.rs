@@ -55,9 +55,17 @@ async fn three_turns_give_both_diffs_and_save_commits_the_session() {
     let s = info.session_id.as_str();
 
     let running = refine::send_refine_message(b, s, "Add that weeks start on Monday", None, Vec::new()).await.unwrap();
+    // Refused once the turn has written SKILL.md (the mock then pauses 40 ms before it ends).
+    let deadline = std::time::Instant::now() + TURN;
+    while !std::fs::read_to_string(dir.join("SKILL.md")).unwrap().contains("weeks start on Monday") {
+        assert!(std::time::Instant::now() < deadline, "the first turn never wrote");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let busy = refine::send_refine_message(b, s, "too soon", None, Vec::new()).await.unwrap_err();
     assert_eq!(busy.code(), ErrorCode::SessionBusy, "one turn at a time");
     let first = run_wait::wait_run(b, &running, TURN).await.unwrap();
+    let last = refine::get_refine_diff(b, s, DiffScope::LastTurn).await.unwrap();
+    assert_eq!(last.stat.insertions, 1, "the refused message did not move the last turn's base");
     assert!(first.completed(), "{first:?}");
     assert!(std::fs::read_to_string(dir.join("SKILL.md")).unwrap().contains("- Add that weeks start on Monday"));
     let second = turn(b, s, "Note the currency", RefineCommand::Refine, &["references/metrics.md"]).await;
