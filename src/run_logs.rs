@@ -101,6 +101,14 @@ impl RunLogs {
         Ok(AgentSnapshot { agent_id: agent_id.to_string(), state: agent.state, runs })
     }
 
+    /// How a run ended and its summary, once it has (`None` while it runs or when unknown);
+    /// cheaper than a snapshot for callers that wait on a run.
+    pub fn run_outcome(&self, agent_id: &str, run_id: &str) -> Option<(RunOutcome, Option<Value>)> {
+        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        let run = logs.run(agent_id, run_id)?;
+        run.outcome.map(|outcome| (outcome, run.summary.clone()))
+    }
+
     fn record(&self, event: &AppEvent) {
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
         match event {

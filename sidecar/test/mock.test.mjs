@@ -248,4 +248,18 @@ describe('mock agent', { concurrency: 2 }, () => {
     assert.equal(code, 3);
     assert.ok(!sc.lines.some((x) => x.type === 'exited'), 'a crash writes no exited line');
   });
+  test('(h) mock.fail = cost:X reports X per turn and a per-run budget below it ends as budget_exceeded', { timeout: 15_000 }, async (t) => {
+    const l = layout(t);
+    const planner = (extra) =>
+      mockConfig(l, { agentKind: 'test_with', label: 'test-with', tools: ['Read'], writablePaths: [], ...extra }, { scenario: 'test.with', fail: 'cost:0.004' });
+    const sc = startSidecar(t, { env: bareEnv(l.dirs) });
+    await sc.ready();
+    sc.send({ type: 'run', run_id: 'run-cost', config: planner({}) });
+    const ok = await sc.terminal('run-cost');
+    assert.equal(ok.status, 'success');
+    assert.equal(ok.cost_usd, 0.004);
+    sc.send({ type: 'run', run_id: 'run-capped', config: planner({ maxBudgetUsd: 0.001 }) });
+    const over = await sc.terminal('run-capped');
+    assert.equal(over.status, 'budget_exceeded');
+  });
 });

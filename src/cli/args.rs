@@ -67,6 +67,12 @@ pub enum Group {
     /// A skill's build workflow: steps, reviews, gates, reset and Validate.
     #[command(subcommand)]
     Workflow(WorkflowCmd),
+    /// Refine sessions: multi-turn edits of a skill with diffs, save or discard.
+    #[command(subcommand)]
+    Refine(super::refine_test::RefineCmd),
+    /// The skill tester: with and without the skill, evals with mean ± sd under cost caps.
+    #[command(subcommand)]
+    Test(super::refine_test::TestCmd),
 }
 
 /// The target a skill is checked against (skill-format §3.1).

@@ -2,8 +2,10 @@
 //! default, `--json` for machines, a non-zero exit with the error code on failure.
 
 mod args;
+mod follow;
 mod imports;
 mod output;
+mod refine_test;
 mod secret_input;
 mod share;
 mod validate;
@@ -46,7 +48,12 @@ pub async fn run(cli: Cli, command: Group) -> ExitCode {
         Group::Skill(share::SkillCmd::Validate { dirs, profile }) => return validate::run(dirs, profile, json).await,
         other => other,
     };
-    let result = start(&cli).await;
+    let follow = match &command {
+        Group::Refine(cmd) => cmd.follows(),
+        Group::Test(cmd) => cmd.follows(),
+        _ => false,
+    };
+    let result = start(&cli, follow).await;
     let backend = match result {
         Ok(backend) => backend,
         Err(err) => return output::failure(err, json, 2),
@@ -61,7 +68,7 @@ pub async fn run(cli: Cli, command: Group) -> ExitCode {
     }
 }
 
-async fn start(cli: &Cli) -> Result<Backend, AppError> {
+async fn start(cli: &Cli, follow: bool) -> Result<Backend, AppError> {
     let data_dir = match &cli.data_dir {
         Some(dir) => dir.clone(),
         None => config::default_data_dir()?,
@@ -74,7 +81,11 @@ async fn start(cli: &Cli) -> Result<Backend, AppError> {
             None
         }
     };
-    let events: Arc<dyn EventSink> = if cli.json { Arc::new(JsonLinesSink) } else { Arc::new(NullSink) };
+    let events: Arc<dyn EventSink> = match (cli.json, follow) {
+        (true, _) => Arc::new(JsonLinesSink),
+        (false, true) => Arc::new(follow::FollowSink::default()),
+        (false, false) => Arc::new(NullSink),
+    };
     // Only `workspace reconcile` reconciles from the command line; other commands change nothing else.
     let mut config = Config::new(data_dir).with_events(events).with_startup_reconciliation(false);
     if let Some(path) = &cli.skills_path {
@@ -295,6 +306,8 @@ async fn dispatch(b: &Backend, command: Group, json: bool) -> Result<Value, AppE
         Group::Skill(cmd) => share::skill(b, cmd).await,
         Group::Feedback(cmd) => share::feedback(b, cmd).await,
         Group::Workflow(cmd) => workflow::dispatch(b, cmd).await,
+        Group::Refine(cmd) => refine_test::refine(b, cmd, json).await,
+        Group::Test(cmd) => refine_test::test(b, cmd).await,
         Group::Node(cmd) => match cmd {
             NodeCmd::Check => to_json(node::check_node().await),
             NodeCmd::Deps => to_json(node::check_startup_deps(b).await?),

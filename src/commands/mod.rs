@@ -3,6 +3,7 @@
 //! CLI and the tests all call these same functions.
 
 pub mod agent;
+mod briefs;
 pub mod files;
 pub mod git;
 pub mod github_import;
@@ -11,7 +12,14 @@ pub mod imports;
 pub mod imports_library;
 pub mod locks;
 pub mod node;
+pub mod refine;
+mod refine_agent;
+mod refine_diff;
+pub mod run_wait;
 pub mod settings;
+pub mod skill_test;
+mod skill_test_agents;
+pub mod skill_test_evals;
 pub mod skills;
 pub mod skills_path;
 pub mod suggest;

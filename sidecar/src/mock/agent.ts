@@ -62,6 +62,7 @@ class MockQuery implements AgentQuery {
   private turn = 0;
   private yielded = 0;
   private readonly cumulative: TokenUsage = zeroUsage();
+  private cumulativeCost = 0;
 
   constructor(
     private readonly config: SidecarConfig,
@@ -227,6 +228,15 @@ class MockQuery implements AgentQuery {
     const usage3 = this.usage(turnUsage, 3100, Math.max(40, Math.round(summary.length / 4)));
     for (const m of this.streamText(last, summary, null)) yield* this.emit(m);
     yield* this.emit(this.assistant(last, { type: 'text', text: summary }, usage3));
+    // `mock.fail = cost:X`: every turn costs X, and a turn over `maxBudgetUsd` ends as the SDK
+    // ends one (error_max_budget_usd), so cost caps are testable without a key.
+    const cost = costOf(fail);
+    this.cumulativeCost += cost;
+    const budget = this.config.maxBudgetUsd;
+    if (budget !== undefined && budget !== null && cost > budget) {
+      yield* this.emit(this.result('error_max_budget_usd', true, 'Reached the maximum budget.', Date.now() - started, turnUsage));
+      return;
+    }
     yield* this.emit(this.result('success', false, summary, Date.now() - started, turnUsage));
   }
 
@@ -361,7 +371,7 @@ class MockQuery implements AgentQuery {
   }
 
   private result(
-    subtype: 'success' | 'error_during_execution' | 'error_max_turns',
+    subtype: 'success' | 'error_during_execution' | 'error_max_turns' | 'error_max_budget_usd',
     isError: boolean,
     text: string,
     durationMs = 0,
@@ -378,6 +388,7 @@ class MockQuery implements AgentQuery {
       durationMs,
       usage,
       cumulative: { ...this.cumulative },
+      cumulativeCostUsd: Math.round(this.cumulativeCost * 1e6) / 1e6,
     };
     return resultMessage(apiErrorStatus === undefined ? args : { ...args, apiErrorStatus });
   }
@@ -430,6 +441,12 @@ function fixtureVars(brief: Brief, paths: MockPathsResolved): FixtureVars {
     description: brief.description ?? '',
     today: brief.today ?? new Date().toISOString().slice(0, 10),
   };
+}
+
+/** The per-turn cost of `mock.fail = cost:X` (0 otherwise). */
+function costOf(fail: string): number {
+  const m = /^cost:(\d+(?:\.\d+)?)$/.exec(fail);
+  return m?.[1] ? Number(m[1]) : 0;
 }
 
 function tierOf(model: string): string {

@@ -132,7 +132,7 @@ export function streamEvent(sessionId: string, event: Record<string, unknown>, p
 export interface ResultArgs {
   sessionId: string;
   model: string;
-  subtype: 'success' | 'error_during_execution' | 'error_max_turns';
+  subtype: 'success' | 'error_during_execution' | 'error_max_turns' | 'error_max_budget_usd';
   isError: boolean;
   text: string;
   numTurns: number;
@@ -141,6 +141,8 @@ export interface ResultArgs {
   /** Session-cumulative tokens, as the SDK reports them in `modelUsage`. */
   cumulative: TokenUsage;
   apiErrorStatus?: number;
+  /** Session-cumulative cost (0 unless `mock.fail = cost:X`). */
+  cumulativeCostUsd?: number;
 }
 
 export function resultMessage(a: ResultArgs): SDKMessage {
@@ -152,7 +154,7 @@ export function resultMessage(a: ResultArgs): SDKMessage {
     is_error: a.isError,
     num_turns: a.numTurns,
     stop_reason: a.isError ? null : 'end_turn',
-    total_cost_usd: 0,
+    total_cost_usd: a.cumulativeCostUsd ?? 0,
     usage: a.usage,
     modelUsage: {
       [a.model]: {
@@ -161,7 +163,7 @@ export function resultMessage(a: ResultArgs): SDKMessage {
         cacheReadInputTokens: a.cumulative.cache_read_input_tokens,
         cacheCreationInputTokens: a.cumulative.cache_creation_input_tokens,
         webSearchRequests: 0,
-        costUSD: 0,
+        costUSD: a.cumulativeCostUsd ?? 0,
         contextWindow: 200000,
         maxOutputTokens: 32000,
       },

@@ -155,6 +155,8 @@ export function planTurn(ctx: TurnContext): TurnPlan {
     case 'test.with':
     case 'test.without':
       return base({
+        // The "with" runner consults the installed skill, which is how `skillInvoked` is told.
+        reads: ctx.scenario === 'test.with' ? [skillFile('SKILL.md')] : [],
         summary: () =>
           [
             `## Plan (${ctx.scenario === 'test.with' ? 'with the skill' : 'without the skill'})`,
@@ -169,6 +171,7 @@ export function planTurn(ctx: TurnContext): TurnPlan {
           ].join('\n'),
       });
     case 'test.eval':
+      if (/<eval-case>/.test(ctx.message)) return base({ summary: () => gradeEvalCase(ctx.message) });
       return base({
         summary: () =>
           JSON.stringify({
@@ -212,7 +215,7 @@ function refinePlan(ctx: TurnContext, skillFile: (n: string) => string, ctxFile:
         ...common,
         reads: [skillMd],
         writes: () => [{ path: ctxFile('validation.json'), content: renderFixture('validation.json', ctx.vars) }],
-        summary: () => 'Validation complete: 5 of 5 decisions covered, 3 of 5 test prompts pass.',
+        summary: () => `Validation complete: 5 of 5 decisions covered, 3 of 5 test prompts pass.\nTurn ${ctx.turn} of this session.`,
       };
     case 'rewrite':
       return {
@@ -222,7 +225,7 @@ function refinePlan(ctx: TurnContext, skillFile: (n: string) => string, ctxFile:
           const current = reads.get(skillMd) ?? renderFixture('SKILL.md', ctx.vars);
           return [{ path: skillMd, content: frontMatter(current) + renderFixture('rewrite-body.md', ctx.vars) }];
         },
-        summary: () => 'Changed 1 file:\n- SKILL.md: restructured the body',
+        summary: () => `Changed 1 file:\n- SKILL.md: restructured the body\nTurn ${ctx.turn} of this session.`,
       };
     case 'refine':
       return {
@@ -234,9 +237,32 @@ function refinePlan(ctx: TurnContext, skillFile: (n: string) => string, ctxFile:
           const sep = current === '' || current.endsWith('\n') ? '' : '\n';
           return [{ path: target, content: current + sep + bullet }];
         },
-        summary: () => `Changed 1 file:\n- ${path.basename(target)}: added one bullet`,
+        summary: () => `Changed 1 file:\n- ${path.basename(target)}: added one bullet\nTurn ${ctx.turn} of this session.`,
       };
   }
+}
+
+/**
+ * The mock grader (§8.1 made deterministic for R3): plan A (with the skill) passes every
+ * assertion except the last one on every third trial; plan B passes the first assertion
+ * always and the others on alternate trials. So pass rates vary between trials (non-zero sd)
+ * and the first assertion passes in both arms (the flag R3 asks for).
+ */
+function gradeEvalCase(message: string): string {
+  const raw = /<eval-case>([\s\S]*?)<\/eval-case>/.exec(message)?.[1] ?? '{}';
+  const decoded = raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const parsed = parseJson(decoded) as { case?: unknown; trial?: unknown; assertions?: unknown } | null;
+  const assertions = Array.isArray(parsed?.assertions) ? parsed.assertions.map(String) : [];
+  const caseNum = Number.parseInt(String(parsed?.case ?? '0'), 10) || 0;
+  const trial = typeof parsed?.trial === 'number' ? parsed.trial : 1;
+  const grade = (passed: boolean, text: string) => ({
+    text,
+    passed,
+    evidence: passed ? `The plan states: "${text.toLowerCase()}".` : 'The plan does not say this.',
+  });
+  const a = assertions.map((t, i) => grade(!(i === assertions.length - 1 && (caseNum + trial) % 3 === 0), t));
+  const b = assertions.map((t, i) => grade(i === 0 || (caseNum + trial + i) % 2 === 0, t));
+  return JSON.stringify({ schema: 'skill-builder/eval-grades', version: 1, a, b });
 }
 
 /** Keeps the `---` front-matter block of a Markdown file, if any. */

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { parseBrief, parseTurn } from '../../src/mock/brief.js';
 import { renderFixture } from '../../src/mock/fixtures.js';
 import { classifyAnswer, collectAnswers } from '../../src/mock/gate.js';
+import { planTurn } from '../../src/mock/scenarios.js';
 
 test('deterministic gate rules reach every verdict', () => {
   assert.equal(classifyAnswer(''), 'not_answered');
@@ -47,4 +48,22 @@ test('fixtures template safely: quotes cannot break JSON or YAML', () => {
   assert.ok((JSON.parse(description) as string).includes('He said "hi": ok'));
   const evals = JSON.parse(renderFixture('evals.json', vars)) as { evals: unknown[] };
   assert.ok(evals.evals.length >= 3);
+});
+
+test('the mock grader varies by trial and passes the first assertion in both arms', () => {
+  const vars = { skill_name: 'demo', domain: 'd', skill_type: 'domain', description: '', today: '2026-11-25' };
+  const paths = { skillDir: '/s', contextDir: '/s/context', workspaceDir: '/w' };
+  const grade = (trial: number) => {
+    const message = `<eval-case>${JSON.stringify({ case: '1', trial, assertions: ['first', 'second'] })}</eval-case>`;
+    const plan = planTurn({ scenario: 'test.eval', vars, paths, turn: 1, message, brief: {}, invalidOutput: false });
+    return JSON.parse(plan.summary(new Map())) as { a: { passed: boolean }[]; b: { passed: boolean }[] };
+  };
+  const rates = [1, 2, 3].map((t) => grade(t)).map((g) => [g.a.map((x) => x.passed), g.b.map((x) => x.passed)]);
+  assert.deepEqual(rates, [
+    [[true, true], [true, false]],
+    [[true, false], [true, true]],
+    [[true, true], [true, false]],
+  ]);
+  const compare = planTurn({ scenario: 'test.eval', vars, paths, turn: 1, message: 'plans', brief: {}, invalidOutput: false });
+  assert.equal((JSON.parse(compare.summary(new Map())) as { schema: string }).schema, 'skill-builder/test-evaluation');
 });

@@ -14,6 +14,7 @@ mod library;
 mod locks;
 pub mod migrate;
 mod reconcile;
+mod refine;
 mod sessions;
 mod settings;
 mod skills;
@@ -30,6 +31,7 @@ use conn::DbState;
 pub use handle::DbHandle;
 pub use imports::{ImportsMsg, MarketplaceRecord, NewMarketplaceSkill};
 pub use reconcile::{DbSnapshot, ReconcileMsg, Registration, RunRecord, SkillRecord};
+pub use refine::RefineSessionRow;
 pub use sessions::Housekeeping;
 pub use skills::NewSkill;
 pub use workflow::{ArtifactSnapshot, StepRow, StepUpdate, WorkflowRow};
@@ -225,6 +227,8 @@ pub enum DbMsg {
     Imports(ImportsMsg),
     /// Workflow step rows, gate decisions, artifact snapshots (`workflow.rs`).
     Workflow(workflow::WorkflowDbMsg),
+    /// Refine session rows (`refine.rs`).
+    Refine(refine::RefineMsg),
     /// The schema version and `PRAGMA integrity_check`, for the startup report.
     Health {
         reply: Reply<(i64, String)>,
@@ -344,6 +348,7 @@ fn dispatch(state: &DbState, msg: DbMsg) {
         }
         M::Imports(msg) => imports::handle(state, msg),
         M::Workflow(msg) => workflow::handle(state, msg),
+        M::Refine(msg) => refine::handle(state, msg),
         M::RecordRunStart { start, now, reply } => {
             w.answer(reply, move |c, x| usage::record_start(c, &start, &x.instance.instance_id, &now))
         }

@@ -11,6 +11,7 @@ mod recover;
 mod resolve;
 mod scan;
 mod transcripts;
+mod unsaved;
 
 use std::path::PathBuf;
 use std::sync::Arc;

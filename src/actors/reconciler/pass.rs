@@ -144,6 +144,12 @@ pub async fn run(
             Verdict::Orphan(orphan) => report.orphans.push(orphan),
         }
     }
+    let (unsaved, refining) = super::unsaved::sessions(args).await;
+    if only.is_none() {
+        report.unsaved_refine_sessions = unsaved;
+    }
+    // Folders with a refine session not closed yet: their edits are the session's to save.
+    known_on_disk.retain(|folder| !refining.contains(folder));
     // Also when no known skill is on disk: skills whose earlier commit failed (deletions
     // included) are committed with it.
     args.git.record_external(known_on_disk);

@@ -95,9 +95,15 @@ impl SidecarHandle {
         .await
     }
 
+    /// Stops one agent (the `WorkflowActor` ending a verified step); an unknown id stops nothing.
     pub async fn stop_agent(&self, agent_id: &str) -> Result<StopReport, AppError> {
-        ask(&self.actor, ActorKind::Supervisor, "stop agent", STOP_TIMEOUT, |reply| SupervisorMsg::StopAgent {
-            agent_id: agent_id.into(),
+        self.stop_agents(vec![agent_id.to_string()]).await
+    }
+
+    /// Stops the named agents gracefully (killing what does not stop in time).
+    pub async fn stop_agents(&self, agent_ids: Vec<String>) -> Result<StopReport, AppError> {
+        ask(&self.actor, ActorKind::Supervisor, "stop agents", STOP_TIMEOUT, |reply| SupervisorMsg::StopAgents {
+            agent_ids,
             reply,
         })
         .await

@@ -36,9 +36,9 @@ pub enum SupervisorMsg {
         skill: String,
         reply: Reply<StopReport>,
     },
-    /// Stops one agent (the `WorkflowActor` ending a verified step); an unknown id stops nothing.
-    StopAgent {
-        agent_id: String,
+    /// Stops the named agents (a refine session's, a test's); unknown ids are skipped.
+    StopAgents {
+        agent_ids: Vec<String>,
         reply: Reply<StopReport>,
     },
     ListActive {
@@ -212,9 +212,13 @@ impl Actor for SidecarSupervisorActor {
                     .collect();
                 state.stop_agents(targets, reply);
             }
-            SupervisorMsg::StopAgent { agent_id, reply } => {
-                let targets =
-                    state.agents.values().filter(|e| e.info.agent_id == agent_id).map(|e| e.actor.clone()).collect();
+            SupervisorMsg::StopAgents { agent_ids, reply } => {
+                let targets = state
+                    .agents
+                    .values()
+                    .filter(|e| agent_ids.contains(&e.info.agent_id))
+                    .map(|e| e.actor.clone())
+                    .collect();
                 state.stop_agents(targets, reply);
             }
             SupervisorMsg::ListActive { reply } => {
