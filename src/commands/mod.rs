@@ -27,7 +27,7 @@ pub mod usage;
 pub mod validation;
 pub mod window_log;
 pub mod workflow;
-mod workflow_review;
+pub mod workflow_review;
 mod workflow_start;
 pub mod workspace;
 

@@ -289,6 +289,8 @@ fn cli_exports_a_codex_zip() {
     let created = sb(root).args(["skills", "create", "demo"]).output().unwrap();
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     std::fs::write(root.join("skills/demo/SKILL.md"), SKILL_MD).unwrap();
+    std::fs::create_dir_all(root.join("skills/demo/references")).unwrap();
+    std::fs::write(root.join("skills/demo/references/a.md"), "# A\n").unwrap();
     let dest = root.join("demo-codex.zip");
     let output = sb(root)
         .args(["skill", "export", "demo", "--profile", "codex", "--container", "zip", "--dest"])

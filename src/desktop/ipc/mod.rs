@@ -7,10 +7,13 @@ use crate::protocol::CommandError;
 pub mod agents;
 pub mod files;
 pub mod git;
+pub mod imports;
+pub mod refine_test;
 pub mod settings;
 pub mod share;
 pub mod skills;
 pub mod usage;
+pub mod workflow;
 pub mod workspace;
 
 type Res<T> = Result<T, CommandError>;

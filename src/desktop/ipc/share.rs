@@ -55,3 +55,18 @@ pub async fn github_logout(backend: State<'_, Backend>) -> Res<()> {
 pub async fn create_github_issue(backend: State<'_, Backend>, req: IssueRequest) -> Res<IssueRef> {
     Ok(feedback::create_github_issue(&backend, req).await?)
 }
+
+#[tauri::command]
+#[specta::specta]
+pub fn validation_rules() -> Vec<crate::protocol::validation::RuleInfo> {
+    crate::commands::validation::validation_rules()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn validate_skill_dir(
+    dir: String,
+    profile: crate::protocol::validation::Profile,
+) -> Res<crate::protocol::validation::ValidationReport> {
+    Ok(crate::commands::validation::validate_skill_dir(PathBuf::from(dir), profile).await?)
+}

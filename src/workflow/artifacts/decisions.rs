@@ -33,7 +33,7 @@ pub struct Contradiction {
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, specta::Type)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// `D1`, `D2`, … in order.
