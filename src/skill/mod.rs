@@ -4,5 +4,6 @@
 
 pub mod frontmatter;
 pub mod security;
+pub mod shallow;
 pub mod validate;
 mod yaml;
