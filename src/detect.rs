@@ -14,6 +14,7 @@
 mod json;
 
 use crate::skill::frontmatter::{self, Frontmatter, FrontmatterError, Value};
+use crate::skill::shallow;
 use json::Lite;
 use serde::{Deserialize, Serialize};
 
@@ -172,23 +173,17 @@ pub fn detect(files: &SkillFiles) -> Detection {
     let research = presence(&[plan, clarifications], plan_ok && clar_ok);
     let refinements = presence(&[refinements], judge(refinements, REFINEMENTS, &mut problems, check_refinements));
     let decisions = presence(&[decisions], judge(decisions, DECISIONS, &mut problems, check_decisions));
-    // SKILL.md is parsed once: for its verdict and for the name and description it reports.
-    let front = match skill_md {
-        FileText::Text(text) => Some(frontmatter::parse(text)),
-        _ => None,
+    // SKILL.md's front-matter is read once: for its verdict and for the name and description.
+    let (skill_verdict, frontmatter_name, frontmatter_description) = match skill_md {
+        FileText::Text(text) => read_skill_md(text),
+        _ => (Err("no front-matter block".into()), None, None),
     };
-    let skill_ok = judge(skill_md, SKILL_MD, &mut problems, |_| match &front {
-        Some(parsed) => check_skill_md(parsed),
-        None => Err("no front-matter block".into()),
-    });
+    let skill_ok = judge(skill_md, SKILL_MD, &mut problems, |_| skill_verdict);
     let skill = match (skill_md, skill_ok) {
         (_, true) => Presence::Complete,
         (FileText::Absent, _) if !files.has_generated_files => Presence::Absent,
         _ => Presence::Partial,
     };
-    let front = front.and_then(Result::ok);
-    let frontmatter_name = front.as_ref().and_then(|f| f.text("name")).map(str::to_string);
-    let frontmatter_description = front.as_ref().and_then(|f| f.text("description")).map(str::to_string);
     let present = std::array::from_fn(|i| files.texts[i] != FileText::Absent);
     Detection { research, refinements, decisions, skill, frontmatter_name, frontmatter_description, present, problems }
 }
@@ -295,13 +290,44 @@ fn check_decisions(text: &str) -> Result<(), String> {
 }
 
 fn check_research_plan(text: &str) -> Result<(), String> {
+    const PLAN: &str = "skill-builder/research-plan";
+    if let Some(found) = shallow::peek(text, &["schema"]) {
+        return match found.values[0].as_deref() {
+            None | Some(PLAN) => Ok(()),
+            Some(schema) => Err(format!("schema is '{schema}'")),
+        };
+    }
     let front = frontmatter::parse(text).map_err(|e| e.to_string())?;
     match front.get("schema") {
         None => Ok(()),
-        Some(schema) if schema.as_str() == Some("skill-builder/research-plan") => Ok(()),
+        Some(schema) if schema.as_str() == Some(PLAN) => Ok(()),
         Some(Value::String(schema)) => Err(format!("schema is '{schema}'")),
         Some(other) => Err(format!("schema is a {}, not a string", other.kind().name())),
     }
+}
+
+/// SKILL.md's verdict, and the name and description its front-matter gives (trimmed, when not
+/// empty). The shallow pass answers for a plain block; anything else goes to the full reader.
+fn read_skill_md(text: &str) -> (Result<(), String>, Option<String>, Option<String>) {
+    if let Some(found) = shallow::peek(text, &["name", "description"]) {
+        let [name, description] =
+            [0, 1].map(|i| found.values[i].as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string));
+        let verdict = if name.is_none() {
+            Err("front-matter has no name".to_string())
+        } else if description.is_none() {
+            Err("front-matter has no description".to_string())
+        } else if found.body.trim().is_empty() {
+            Err("the body is empty".to_string())
+        } else {
+            Ok(())
+        };
+        return (verdict, name, description);
+    }
+    let parsed = frontmatter::parse(text);
+    let verdict = check_skill_md(&parsed);
+    let front = parsed.ok();
+    let field = |key| front.as_ref().and_then(|f| f.text(key)).map(str::to_string);
+    (verdict, field("name"), field("description"))
 }
 
 fn check_skill_md(parsed: &Result<Frontmatter<'_>, FrontmatterError>) -> Result<(), String> {

@@ -186,10 +186,16 @@ fn is_opening(line: &str) -> bool {
     line.trim_end_matches([' ', '\t']) == "---"
 }
 
-fn read_yaml(yaml: &str, line: usize, offset: usize) -> Result<Mapping, FrontmatterError> {
+/// The parser's options, shared with the shallow pass (`super::shallow`) so both read a block
+/// alike: repeated keys are passed through and found by the reader.
+pub(crate) fn yaml_options() -> Options {
     let mut options = Options::default();
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
-    let value = match serde_saphyr::from_str_with_options::<Option<Value>>(yaml, options) {
+    options
+}
+
+fn read_yaml(yaml: &str, line: usize, offset: usize) -> Result<Mapping, FrontmatterError> {
+    let value = match serde_saphyr::from_str_with_options::<Option<Value>>(yaml, yaml_options()) {
         Ok(value) => value.unwrap_or(Value::Null),
         Err(err) => {
             let (at_line, column) =

@@ -7,5 +7,6 @@ pub mod frontmatter;
 pub mod limits;
 pub mod rules;
 pub mod security;
+pub mod shallow;
 pub mod validate;
 mod yaml;

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(not(unix))]
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -132,15 +134,12 @@ pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> 
 /// Detects one folder, reusing the cached verdict when nothing judged has changed.
 pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detected {
     let dir = root.join(&folder);
-    let paths: Vec<PathBuf> = DETECTED_FILES.iter().map(|f| dir.join(f)).collect();
-    let metas: Vec<Option<std::fs::Metadata>> = paths.iter().map(|p| std::fs::metadata(p).ok()).collect();
+    let reader = FolderReader::open(&dir);
+    let metas: [Option<Meta>; 5] = DETECTED_FILES.map(|f| reader.stat(f));
     // `references/` and `evals/` matter only without a SKILL.md (partial output vs none).
-    let generated = [dir.join("references"), dir.join("evals")];
-    let generated_metas: Vec<Option<std::fs::Metadata>> = if metas[4].is_some() {
-        vec![None, None]
-    } else {
-        generated.iter().map(|p| std::fs::metadata(p).ok()).collect()
-    };
+    const GENERATED: [&str; 2] = ["references", "evals"];
+    let generated_metas: [Option<Meta>; 2] =
+        if metas[4].is_some() { [None, None] } else { GENERATED.map(|d| reader.stat(d)) };
     let fingerprint = fingerprint(&metas, &generated_metas);
     if let Some((cached, detection)) = cache.entries.get(&folder)
         && *cached == fingerprint
@@ -148,12 +147,12 @@ pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detect
         return Detected { folder, detection: detection.clone(), fingerprint, fresh: false };
     }
     let mut files = SkillFiles::default();
-    for (slot, (path, meta)) in files.texts.iter_mut().zip(paths.iter().zip(&metas)) {
+    for ((slot, rel), meta) in files.texts.iter_mut().zip(DETECTED_FILES).zip(&metas) {
         *slot = match meta {
             None => FileText::Absent,
-            Some(meta) if !meta.is_file() => FileText::Unreadable("not a regular file".into()),
-            Some(meta) if meta.len() > MAX_READ_BYTES => FileText::Unreadable("larger than 5 MB".into()),
-            Some(meta) => match read_known(path, meta.len()) {
+            Some(meta) if !meta.is_file => FileText::Unreadable("not a regular file".into()),
+            Some(meta) if meta.len > MAX_READ_BYTES => FileText::Unreadable("larger than 5 MB".into()),
+            Some(meta) => match reader.read(rel, meta.len) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => FileText::Text(text),
                     Err(_) => FileText::Unreadable("not UTF-8 text".into()),
@@ -162,21 +161,92 @@ pub fn detect_one(root: &Path, folder: String, cache: &DetectionCache) -> Detect
             },
         };
     }
-    files.has_generated_files = generated
+    files.has_generated_files = GENERATED
         .iter()
         .zip(&generated_metas)
-        .any(|(path, meta)| meta.as_ref().is_some_and(|m| m.is_dir()) && !crate::folders::is_empty_tree(path));
+        .any(|(name, meta)| meta.is_some_and(|m| m.is_dir) && !crate::folders::is_empty_tree(&dir.join(name)));
     let detection = detect::detect(&files);
     Detected { folder, detection, fingerprint, fresh: true }
+}
+
+/// What detection needs of a `stat`.
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    is_file: bool,
+    is_dir: bool,
+    len: u64,
+    /// (size, inode, mtime ns, ctime ns), for the fingerprint.
+    key: (u64, u64, i128, i128),
+}
+
+/// One skill folder, opened once: its files are found relative to the open folder, so each
+/// `stat` and `open` walks one or two path components instead of the whole path from `/`
+/// (path walks were a third of a cold scan's system time, 10 per skill).
+struct FolderReader {
+    #[cfg(unix)]
+    dir: Option<std::os::fd::OwnedFd>,
+    #[cfg(not(unix))]
+    dir: PathBuf,
+}
+
+#[cfg(unix)]
+impl FolderReader {
+    fn open(dir: &Path) -> Self {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        FolderReader { dir: rustix::fs::open(dir, flags, Mode::empty()).ok() }
+    }
+
+    /// `stat` of `rel`, following symbolic links like `std::fs::metadata`; `None` when absent.
+    fn stat(&self, rel: &str) -> Option<Meta> {
+        use rustix::fs::{AtFlags, FileType};
+        let st = rustix::fs::statat(self.dir.as_ref()?, rel, AtFlags::empty()).ok()?;
+        let kind = FileType::from_raw_mode(st.st_mode);
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        let len = u64::try_from(st.st_size).unwrap_or(0);
+        #[allow(clippy::useless_conversion, clippy::unnecessary_cast)] // the field types differ by target
+        let key = (
+            len,
+            st.st_ino as u64,
+            ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+        );
+        Some(Meta { is_file: kind == FileType::RegularFile, is_dir: kind == FileType::Directory, len, key })
+    }
+
+    /// Opens `rel` without blocking (a FIFO swapped in after the `stat` cannot hang the scan).
+    fn read(&self, rel: &str, len: u64) -> std::io::Result<Vec<u8>> {
+        use rustix::fs::{Mode, OFlags};
+        let dir = self.dir.as_ref().ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
+        let fd = rustix::fs::openat(dir, rel, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK, Mode::empty())?;
+        read_known(std::fs::File::from(fd), len)
+    }
+}
+
+#[cfg(not(unix))]
+impl FolderReader {
+    fn open(dir: &Path) -> Self {
+        FolderReader { dir: dir.to_path_buf() }
+    }
+
+    fn stat(&self, rel: &str) -> Option<Meta> {
+        let m = std::fs::metadata(self.dir.join(rel)).ok()?;
+        let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        let key = (m.len(), 0, mtime.as_nanos() as i128, 0);
+        Some(Meta { is_file: m.is_file(), is_dir: m.is_dir(), len: m.len(), key })
+    }
+
+    fn read(&self, rel: &str, len: u64) -> std::io::Result<Vec<u8>> {
+        read_known(std::fs::File::open(self.dir.join(rel))?, len)
+    }
 }
 
 /// Reads a file whose size `stat` just gave: one `read` for the whole file where
 /// `std::fs::read` also asks the size again and reads once more to see the end (two of the
 /// six calls per file, for 50,000 files on a cold start). A file that grew or came up short
 /// meanwhile is read to its end.
-fn read_known(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+fn read_known(mut file: std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let mut file = std::fs::File::open(path)?;
     let len = usize::try_from(len).unwrap_or(usize::MAX - 1);
     let mut bytes = vec![0; len + 1];
     let read = loop {
@@ -202,33 +272,15 @@ pub fn remember(cache: &mut DetectionCache, detected: &[Detected]) -> bool {
     changed
 }
 
-fn fingerprint(files: &[Option<std::fs::Metadata>], dirs: &[Option<std::fs::Metadata>]) -> u64 {
+fn fingerprint(files: &[Option<Meta>], dirs: &[Option<Meta>]) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for meta in files {
-        stat_key(meta.as_ref()).hash(&mut hasher);
+        meta.map_or((u64::MAX, 0, 0, 0), |m| m.key).hash(&mut hasher);
     }
     for meta in dirs {
-        meta.as_ref().map(|m| (m.is_dir(), stat_key(Some(m)).2)).hash(&mut hasher);
+        meta.map(|m| (m.is_dir, m.key.2)).hash(&mut hasher);
     }
     hasher.finish()
-}
-
-/// (size, inode, mtime ns, ctime ns); zeros for an absent file.
-#[cfg(unix)]
-fn stat_key(meta: Option<&std::fs::Metadata>) -> (u64, u64, i128, i128) {
-    use std::os::unix::fs::MetadataExt;
-    meta.map_or((u64::MAX, 0, 0, 0), |m| {
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        (m.size(), m.ino(), ns(m.mtime(), m.mtime_nsec()), ns(m.ctime(), m.ctime_nsec()))
-    })
-}
-
-#[cfg(not(unix))]
-fn stat_key(meta: Option<&std::fs::Metadata>) -> (u64, u64, i128, i128) {
-    meta.map_or((u64::MAX, 0, 0, 0), |m| {
-        let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
-        (m.len(), 0, mtime.as_nanos() as i128, 0)
-    })
 }
 
 #[cfg(test)]
@@ -263,9 +315,9 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, "0123456789").unwrap();
         for (stated, why) in [(10, "exact"), (4, "grew since stat"), (25, "shrank since stat"), (0, "was empty")] {
-            assert_eq!(read_known(&path, stated).unwrap(), b"0123456789", "{why}");
+            assert_eq!(read_known(std::fs::File::open(&path).unwrap(), stated).unwrap(), b"0123456789", "{why}");
         }
         std::fs::write(&path, "").unwrap();
-        assert!(read_known(&path, 0).unwrap().is_empty());
+        assert!(read_known(std::fs::File::open(&path).unwrap(), 0).unwrap().is_empty());
     }
 }
