@@ -14,6 +14,7 @@ export const commands = {
 	getLogFilePath: () => typedError<string, CommandError_Serialize>(__TAURI_INVOKE("get_log_file_path")),
 	getDefaultSkillsPath: () => typedError<string, CommandError_Serialize>(__TAURI_INVOKE("get_default_skills_path")),
 	getDataDir: () => typedError<string, CommandError_Serialize>(__TAURI_INVOKE("get_data_dir")),
+	writeWindowLog: (level: LogLevel, message: string) => __TAURI_INVOKE<void>("write_window_log", { level, message }),
 	listSkills: (filter: SkillFilter_Deserialize | null) => typedError<SkillSummary_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_skills", { filter })),
 	createSkill: (req: CreateSkillRequest_Deserialize) => typedError<SkillSummary_Serialize, CommandError_Serialize>(__TAURI_INVOKE("create_skill", { req })),
 	deleteSkill: (name: string, deleteFiles: boolean) => typedError<DeleteSkillReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("delete_skill", { name, deleteFiles })),
@@ -62,6 +63,51 @@ export const commands = {
 	getAgentSnapshot: (agentId: string) => typedError<AgentSnapshot_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_agent_snapshot", { agentId })),
 	getRunTranscript: (runId: string, page: number) => typedError<RunTranscriptPage, CommandError_Serialize>(__TAURI_INVOKE("get_run_transcript", { runId, page })),
 	suggestSkillFields: (req: SuggestFieldsRequest_Deserialize) => typedError<{ [key in string]: string }, CommandError_Serialize>(__TAURI_INVOKE("suggest_skill_fields", { req })),
+	exportSkill: (name: string, dest: string | null, options: ExportOptions_Deserialize | null) => typedError<ExportResult_Serialize, CommandError_Serialize>(__TAURI_INVOKE("export_skill", { name, dest, options })),
+	githubStartDeviceFlow: () => typedError<DeviceFlowStart, CommandError_Serialize>(__TAURI_INVOKE("github_start_device_flow")),
+	githubPollForToken: (deviceCode: string, interval: number | null) => typedError<DevicePollResult_Serialize, CommandError_Serialize>(__TAURI_INVOKE("github_poll_for_token", { deviceCode, interval })),
+	githubGetUser: () => typedError<GitHubUser_Serialize | null, CommandError_Serialize>(__TAURI_INVOKE("github_get_user")),
+	githubLogout: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("github_logout")),
+	createGithubIssue: (req: IssueRequest_Deserialize) => typedError<IssueRef, CommandError_Serialize>(__TAURI_INVOKE("create_github_issue", { req })),
+	previewUpload: (file: string, folder: string | null) => typedError<ImportPreview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("preview_upload", { file, folder })),
+	uploadSkill: (file: string, options: UploadOptions_Deserialize) => typedError<WorkspaceSkill_Serialize, CommandError_Serialize>(__TAURI_INVOKE("upload_skill", { file, options })),
+	listWorkspaceSkills: () => typedError<WorkspaceSkill_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_workspace_skills")),
+	toggleSkillActive: (target: SkillTarget, active: boolean) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("toggle_skill_active", { target, active })),
+	deleteWorkspaceSkill: (name: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("delete_workspace_skill", { name })),
+	getSkillContent: (target: SkillTarget) => typedError<SkillContent, CommandError_Serialize>(__TAURI_INVOKE("get_skill_content", { target })),
+	parseGithubUrl: (url: string) => typedError<GitHubRepoRef_Serialize, CommandError_Serialize>(__TAURI_INVOKE("parse_github_url", { url })),
+	checkMarketplaceUrl: (url: string) => typedError<RepoCheck, CommandError_Serialize>(__TAURI_INVOKE("check_marketplace_url", { url })),
+	listGithubSkills: (repo: GitHubRepoRef_Deserialize) => typedError<AvailableSkill_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("list_github_skills", { repo })),
+	importGithubSkills: (repo: GitHubRepoRef_Deserialize, skillPaths: string[]) => typedError<ImportReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("import_github_skills", { repo, skillPaths })),
+	importMarketplaceToLibrary: (skillPaths: string[], overwriteLocalChanges: boolean) => typedError<MarketplaceImportResult_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("import_marketplace_to_library", { skillPaths, overwriteLocalChanges })),
+	runWorkflowStep: (skillName: string, step: number) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("run_workflow_step", { skillName, step })),
+	getWorkflowState: (skillName: string) => typedError<WorkflowState_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_workflow_state", { skillName })),
+	saveWorkflowState: (skillName: string, selectedStep: number) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("save_workflow_state", { skillName, selectedStep })),
+	verifyStepOutput: (skillName: string, step: number) => typedError<StepVerification, CommandError_Serialize>(__TAURI_INVOKE("verify_step_output", { skillName, step })),
+	getDisabledSteps: (skillName: string) => typedError<DisabledSteps_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_disabled_steps", { skillName })),
+	previewStepReset: (skillName: string, step: number) => typedError<ResetPreview, CommandError_Serialize>(__TAURI_INVOKE("preview_step_reset", { skillName, step })),
+	resetWorkflowStep: (skillName: string, step: number) => typedError<ResetReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reset_workflow_step", { skillName, step })),
+	saveClarificationAnswers: (skillName: string, revision: number, answers: AnswerInput_Deserialize[]) => typedError<SavedAnswers, CommandError_Serialize>(__TAURI_INVOKE("save_clarification_answers", { skillName, revision, answers })),
+	autofillClarifications: (skillName: string) => typedError<AutofillResult, CommandError_Serialize>(__TAURI_INVOKE("autofill_clarifications", { skillName })),
+	autofillRefinements: (skillName: string) => typedError<AutofillResult, CommandError_Serialize>(__TAURI_INVOKE("autofill_refinements", { skillName })),
+	runAnswerEvaluator: (skillName: string, gate: number) => typedError<GateStart_Serialize, CommandError_Serialize>(__TAURI_INVOKE("run_answer_evaluator", { skillName, gate })),
+	completeReviewStep: (skillName: string, step: number) => typedError<ReviewCompleted_Serialize, CommandError_Serialize>(__TAURI_INVOKE("complete_review_step", { skillName, step })),
+	logGateDecision: (skillName: string, gate: number, verdict: string, decision: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("log_gate_decision", { skillName, gate, verdict, decision })),
+	applyGateDecision: (skillName: string, gate: number, choice: GateChoice) => typedError<GateApplied_Serialize, CommandError_Serialize>(__TAURI_INVOKE("apply_gate_decision", { skillName, gate, choice })),
+	updateDecision: (skillName: string, id: string, patch: DecisionPatch_Deserialize) => typedError<Decision_Serialize, CommandError_Serialize>(__TAURI_INVOKE("update_decision", { skillName, id, patch })),
+	validateSkill: (skillName: string) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("validate_skill", { skillName })),
+	startRefineSession: (skillName: string) => typedError<RefineSessionInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_refine_session", { skillName })),
+	sendRefineMessage: (sessionId: string, text: string, command: RefineCommand | null, targets: string[]) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("send_refine_message", { sessionId, text, command, targets })),
+	getRefineDiff: (sessionId: string, scope: DiffScope) => typedError<RefineDiff_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_refine_diff", { sessionId, scope })),
+	closeRefineSession: (sessionId: string, save: boolean, message: string | null) => typedError<CloseRefineReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("close_refine_session", { sessionId, save, message })),
+	getSkillContentForRefine: (skillName: string) => typedError<SkillFileContent_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("get_skill_content_for_refine", { skillName })),
+	prepareSkillTest: (skillName: string, mode: TestMode | null) => typedError<PrepareResult, CommandError_Serialize>(__TAURI_INVOKE("prepare_skill_test", { skillName, mode })),
+	startSkillTest: (testId: string, prompt: string) => typedError<SkillTestHandles_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_skill_test", { testId, prompt })),
+	stopSkillTest: (testId: string) => typedError<StopReport, CommandError_Serialize>(__TAURI_INVOKE("stop_skill_test", { testId })),
+	cleanupSkillTest: (testId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cleanup_skill_test", { testId })),
+	runSkillEvals: (testId: string, runs: number, caps: CostCaps_Deserialize, resume: boolean) => typedError<EvalReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("run_skill_evals", { testId, runs, caps, resume })),
+	validationRules: () => __TAURI_INVOKE<RuleInfo[]>("validation_rules"),
+	validateSkillDir: (dir: string, profile: Profile) => typedError<ValidationReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("validate_skill_dir", { dir, profile })),
 };
 
 /* Types */
@@ -201,6 +247,20 @@ export type AgentSnapshot_Serialize = {
 /**  Lifecycle state of an agent (agents-and-workflow.md §1.5). */
 export type AgentState = "spawning" | "running" | "idle" | "cancelling" | "stopping" | "stopped";
 
+export type AnswerInput = AnswerInput_Serialize | AnswerInput_Deserialize;
+
+export type AnswerInput_Deserialize = {
+	id: string,
+	text: string,
+	choice?: string | null,
+};
+
+export type AnswerInput_Serialize = {
+	id: string,
+	text: string,
+	choice: string | null,
+};
+
 /**  `test_api_key`'s answer: never an error for a rejected key, since that is a normal outcome. */
 export type ApiKeyCheck = ApiKeyCheck_Serialize | ApiKeyCheck_Deserialize;
 
@@ -331,11 +391,83 @@ export type AppSettings_Serialize = {
 	githubRawBaseUrl: string,
 };
 
+/**  Pass rates of one arm over its runs of one case. */
+export type ArmStats = {
+	runs: number,
+	/**  Each run's share of passed assertions. */
+	passRates: (number | null)[],
+	mean: number | null,
+	/**  Sample standard deviation (n − 1); 0 for a single run. */
+	sd: number | null,
+};
+
+/**  One assertion across all runs of both arms. */
+export type AssertionStats = {
+	text: string,
+	withPassRate: number | null,
+	withoutPassRate: number | null,
+	/**  Passed in every run of both arms: it does not tell the skill's effect (R3). */
+	passesInBoth: boolean,
+};
+
+export type AutofillResult = {
+	filled: number,
+	ids: string[],
+};
+
+/**  One skill found in a repository. */
+export type AvailableSkill = AvailableSkill_Serialize | AvailableSkill_Deserialize;
+
+/**  One skill found in a repository. */
+export type AvailableSkill_Deserialize = {
+	/**  The skill folder in the repository (`""` for the root). */
+	path: string,
+	name: string,
+	description?: string | null,
+	domain?: string | null,
+	skillType?: string | null,
+	importable: boolean,
+	problems: Finding_Deserialize[],
+	/**  A skill of that name is installed in either registry. */
+	installed: boolean,
+};
+
+/**  One skill found in a repository. */
+export type AvailableSkill_Serialize = {
+	/**  The skill folder in the repository (`""` for the root). */
+	path: string,
+	name: string,
+	description: string | null,
+	domain: string | null,
+	skillType: string | null,
+	importable: boolean,
+	problems: Finding_Serialize[],
+	/**  A skill of that name is installed in either registry. */
+	installed: boolean,
+};
+
 /**  `clear_workspace`: what was rewritten, removed and deliberately kept. */
 export type ClearWorkspaceReport = {
 	updated: string[],
 	removed: string[],
 	kept: string[],
+};
+
+/**  `close_refine_session`: the commit that saved (or, on discard, restored) the folder. */
+export type CloseRefineReport = CloseRefineReport_Serialize | CloseRefineReport_Deserialize;
+
+/**  `close_refine_session`: the commit that saved (or, on discard, restored) the folder. */
+export type CloseRefineReport_Deserialize = {
+	commitSha?: string | null,
+	/**  Discard only: the commit holding the discarded edits. */
+	discardedSha?: string | null,
+};
+
+/**  `close_refine_session`: the commit that saved (or, on discard, restored) the folder. */
+export type CloseRefineReport_Serialize = {
+	commitSha: string | null,
+	/**  Discard only: the commit holding the discarded edits. */
+	discardedSha: string | null,
 };
 
 /**  The wire form of [`AppError`]: what the UI receives and what `--json` prints. */
@@ -355,6 +487,30 @@ export type CommandError_Serialize = {
 	message: string,
 	fixHint?: string,
 	details?: Value,
+};
+
+/**  What to do when the imported skill's name is taken (`SB320`). */
+export type ConflictChoice = 
+/**  Keep the installed skill; import nothing. */
+"skip" | 
+/**  Import under the first free `<name>-N`. */
+"rename" | 
+/**  Replace the installed skill's folder and row. */
+"replace";
+
+/**  Hard cost caps of an eval run (R10); `None` is no cap. */
+export type CostCaps = CostCaps_Serialize | CostCaps_Deserialize;
+
+/**  Hard cost caps of an eval run (R10); `None` is no cap. */
+export type CostCaps_Deserialize = {
+	perRunUsd?: number | null,
+	perSkillUsd?: number | null,
+};
+
+/**  Hard cost caps of an eval run (R10); `None` is no cap. */
+export type CostCaps_Serialize = {
+	perRunUsd: number | null,
+	perSkillUsd: number | null,
 };
 
 /**  `create_skill`: only the name is required; everything else can be filled in later. */
@@ -390,6 +546,48 @@ export type CreateSkillRequest_Serialize = {
 	argumentHint: string | null,
 	userInvocable: boolean | null,
 	disableModelInvocation: boolean | null,
+};
+
+export type Decision = Decision_Serialize | Decision_Deserialize;
+
+export type DecisionPatch = DecisionPatch_Serialize | DecisionPatch_Deserialize;
+
+export type DecisionPatch_Deserialize = {
+	decision?: string | null,
+	status?: DecisionStatus | null,
+};
+
+export type DecisionPatch_Serialize = {
+	decision: string | null,
+	status: DecisionStatus | null,
+};
+
+export type DecisionStatus = "resolved" | "conflict_resolved" | "needs_review";
+
+export type Decision_Deserialize = {
+	/**  `D1`, `D2`, … in order. */
+	id: string,
+	title: string,
+	/**  Question and refinement ids this decision answers. */
+	sources: string[],
+	question: string,
+	decision: string,
+	implication: string,
+	status: DecisionStatus,
+	edited_by_user?: boolean,
+};
+
+export type Decision_Serialize = {
+	/**  `D1`, `D2`, … in order. */
+	id: string,
+	title: string,
+	/**  Question and refinement ids this decision answers. */
+	sources: string[],
+	question: string,
+	decision: string,
+	implication: string,
+	status: DecisionStatus,
+	edited_by_user: boolean,
 };
 
 /**
@@ -443,11 +641,78 @@ export type DepStatus_Serialize = {
 	fixHint: string | null,
 };
 
+/**  What the UI shows to start a sign-in: the code to type at `verification_uri`. */
+export type DeviceFlowStart = {
+	deviceCode: string,
+	userCode: string,
+	verificationUri: string,
+	expiresIn: number,
+	/**  Seconds to wait between polls. */
+	interval: number,
+};
+
+export type DevicePollResult = DevicePollResult_Serialize | DevicePollResult_Deserialize;
+
+export type DevicePollResult_Deserialize = {
+	status: DevicePollStatus,
+	/**  The interval to wait before the next poll (larger after `slow_down`). */
+	interval?: number | null,
+	/**  The signed-in user, on `success`. */
+	user?: GitHubUser_Deserialize | null,
+};
+
+export type DevicePollResult_Serialize = {
+	status: DevicePollStatus,
+	/**  The interval to wait before the next poll (larger after `slow_down`). */
+	interval: number | null,
+	/**  The signed-in user, on `success`. */
+	user: GitHubUser_Serialize | null,
+};
+
+/**  The answer to one poll. Expiry and denial are results, not errors. */
+export type DevicePollStatus = "pending" | "slow_down" | "expired" | "denied" | "success";
+
+/**  A group of changes with up to 3 lines of context, 1-based line numbers. */
+export type DiffHunk = {
+	oldStart: number,
+	newStart: number,
+	lines: DiffLine[],
+};
+
+/**  One line of a hunk: `op` is `equal`, `insert` or `delete`. */
+export type DiffLine = {
+	op: string,
+	text: string,
+};
+
+/**  `get_refine_diff` scope: since the session's baseline, or since the last turn began. */
+export type DiffScope = "session" | "last_turn";
+
+export type DiffStat = {
+	files: number,
+	insertions: number,
+	deletions: number,
+};
+
 /**  Totals over every file of a diff. */
 export type DiffStats = {
 	filesChanged: number,
 	additions: number,
 	deletions: number,
+};
+
+export type DisabledSteps = DisabledSteps_Serialize | DisabledSteps_Deserialize;
+
+export type DisabledSteps_Deserialize = {
+	steps: number[],
+	validateDisabled: boolean,
+	reason?: string | null,
+};
+
+export type DisabledSteps_Serialize = {
+	steps: number[],
+	validateDisabled: boolean,
+	reason: string | null,
 };
 
 /**  A top-level folder of the skills folder that no library row claims. */
@@ -504,10 +769,141 @@ export type EditedView = {
 };
 
 /**  Stable, snake_case error codes (backend.md §3.1). A code exists only where the UI branches on it. */
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "invalid_skill" | "invalid_archive" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "secrets_unavailable" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "conflict" | "skill_locked" | "agent_busy" | "agent_limit" | "session_busy" | "not_configured" | "skills_path_unreachable" | "api_key_missing" | "not_supported" | "path_rejected" | "too_large" | "invalid_skill" | "invalid_archive" | "unauthorized" | "rate_limited" | "upstream" | "network" | "timeout" | "cancelled" | "busy" | "git_failed" | "secrets_unavailable" | "io" | "database" | "internal" | "runtime_missing" | "node_missing" | "node_incompatible" | "claude_code_missing" | "runtime_start_failed" | "invalid_step_transition" | "step_disabled" | "missing_input";
+
+export type EvalCaseReport = {
+	caseId: string,
+	prompt: string,
+	with: ArmStats,
+	without: ArmStats,
+	assertions: AssertionStats[],
+};
+
+/**  The report of `run_skill_evals`: complete, or stopped at a resumable checkpoint. */
+export type EvalReport = EvalReport_Serialize | EvalReport_Deserialize;
+
+/**  The report of `run_skill_evals`: complete, or stopped at a resumable checkpoint. */
+export type EvalReport_Deserialize = {
+	testId: string,
+	skillName: string,
+	runsPerArm: number,
+	/**  `complete`, `stopped_budget` (resume continues) or `error`. */
+	status: string,
+	stopReason?: string | null,
+	caps: CostCaps_Deserialize,
+	spentUsd: number | null,
+	trialsDone: number,
+	trialsTotal: number,
+	cases: EvalCaseReport[],
+};
+
+/**  The report of `run_skill_evals`: complete, or stopped at a resumable checkpoint. */
+export type EvalReport_Serialize = {
+	testId: string,
+	skillName: string,
+	runsPerArm: number,
+	/**  `complete`, `stopped_budget` (resume continues) or `error`. */
+	status: string,
+	stopReason: string | null,
+	caps: CostCaps_Serialize,
+	spentUsd: number | null,
+	trialsDone: number,
+	trialsTotal: number,
+	cases: EvalCaseReport[],
+};
+
+/**
+ *  What the export produces: a `.skill` or `.zip` archive (identical bytes), or a folder
+ *  installed into a skills directory (`~/.claude/skills`, `.agents/skills`, …).
+ */
+export type ExportContainer = "skill" | "zip" | "folder";
+
+/**  Export options; every field has the spec's default (the first choice of §3.1). */
+export type ExportOptions = ExportOptions_Serialize | ExportOptions_Deserialize;
+
+/**  Export options; every field has the spec's default (the first choice of §3.1). */
+export type ExportOptions_Deserialize = {
+	profile?: Profile,
+	container?: ExportContainer,
+	/**  Package `evals/` too. */
+	includeEvals?: boolean,
+	/**  Remove the `metadata.skill-builder.*` projection. */
+	stripBuilderMetadata?: boolean,
+	/**  Drop, rather than lift into `metadata.claude-code.*`, the keys the profile does not allow. */
+	dropNonPortableKeys?: boolean,
+	/**
+	 *  `plugin`: bump the patch version when the content changed since the version was last
+	 *  exported; off, such an export fails with `SB409`.
+	 */
+	bumpVersion?: boolean,
+};
+
+/**  Export options; every field has the spec's default (the first choice of §3.1). */
+export type ExportOptions_Serialize = {
+	profile: Profile,
+	container: ExportContainer,
+	/**  Package `evals/` too. */
+	includeEvals: boolean,
+	/**  Remove the `metadata.skill-builder.*` projection. */
+	stripBuilderMetadata: boolean,
+	/**  Drop, rather than lift into `metadata.claude-code.*`, the keys the profile does not allow. */
+	dropNonPortableKeys: boolean,
+	/**
+	 *  `plugin`: bump the patch version when the content changed since the version was last
+	 *  exported; off, such an export fails with `SB409`.
+	 */
+	bumpVersion: boolean,
+};
+
+/**  What an export wrote. */
+export type ExportResult = ExportResult_Serialize | ExportResult_Deserialize;
+
+/**  What an export wrote. */
+export type ExportResult_Deserialize = {
+	/**  The archive, or the installed folder. */
+	path: string,
+	/**  Archive size, or the installed files' total size. */
+	sizeBytes: number,
+	/**  SHA-256 of the archive, or the content hash of the installed folder (sorted paths and bytes). */
+	sha256: string,
+	/**  Warnings and notes of the profile's validation and the security scan (errors block). */
+	findings: Finding_Deserialize[],
+	/**  Front-matter keys moved into `metadata` (e.g. `model` → `metadata.claude-code.model`). */
+	lifted: string[],
+	/**  Front-matter keys left out of the export. */
+	dropped: string[],
+	/**  `plugin`: the version written to `plugin.json`, and the one it was bumped from. */
+	pluginVersion?: string | null,
+	bumpedFrom?: string | null,
+};
+
+/**  What an export wrote. */
+export type ExportResult_Serialize = {
+	/**  The archive, or the installed folder. */
+	path: string,
+	/**  Archive size, or the installed files' total size. */
+	sizeBytes: number,
+	/**  SHA-256 of the archive, or the content hash of the installed folder (sorted paths and bytes). */
+	sha256: string,
+	/**  Warnings and notes of the profile's validation and the security scan (errors block). */
+	findings: Finding_Serialize[],
+	/**  Front-matter keys moved into `metadata` (e.g. `model` → `metadata.claude-code.model`). */
+	lifted: string[],
+	/**  Front-matter keys left out of the export. */
+	dropped: string[],
+	/**  `plugin`: the version written to `plugin.json`, and the one it was bumped from. */
+	pluginVersion: string | null,
+	bumpedFrom: string | null,
+};
 
 /**  How a file changed between the two sides of a diff. */
 export type FileChangeKind = "added" | "modified" | "deleted" | "renamed";
+
+export type FileCheck = {
+	path: string,
+	bytes: number,
+	exists: boolean,
+};
 
 /**  One file of a [`SkillDiff`]. Paths are relative to the skill folder. */
 export type FileDiff = FileDiff_Serialize | FileDiff_Deserialize;
@@ -582,8 +978,121 @@ export type FileRoot =
 /**  The app's temp folder (attachments). */
 "temp";
 
+/**  One rule that a skill breaks, located as precisely as the rule allows. */
+export type Finding = Finding_Serialize | Finding_Deserialize;
+
+/**  One rule that a skill breaks, located as precisely as the rule allows. */
+export type Finding_Deserialize = {
+	/**  The catalogue id, e.g. `"SB104"`; never renumbered or reused. */
+	rule: string,
+	severity: Severity,
+	message: string,
+	/**  Path relative to the skill root, `/`-separated. */
+	path?: string | null,
+	line?: number | null,
+	col?: number | null,
+	fix?: FixProposal_Deserialize | null,
+};
+
+/**  One rule that a skill breaks, located as precisely as the rule allows. */
+export type Finding_Serialize = {
+	/**  The catalogue id, e.g. `"SB104"`; never renumbered or reused. */
+	rule: string,
+	severity: Severity,
+	message: string,
+	/**  Path relative to the skill root, `/`-separated. */
+	path: string | null,
+	line: number | null,
+	col: number | null,
+	fix: FixProposal_Serialize | null,
+};
+
+/**  A repair the builder can apply, shown to the user as a diff before it is applied. */
+export type FixProposal = FixProposal_Serialize | FixProposal_Deserialize;
+
+/**  A repair the builder can apply, shown to the user as a diff before it is applied. */
+export type FixProposal_Deserialize = {
+	summary: string,
+	/**  Unified diff of the file the fix changes, when it changes one. */
+	diff?: string | null,
+};
+
+/**  A repair the builder can apply, shown to the user as a diff before it is applied. */
+export type FixProposal_Serialize = {
+	summary: string,
+	/**  Unified diff of the file the fix changes, when it changes one. */
+	diff: string | null,
+};
+
+export type GateApplied = GateApplied_Serialize | GateApplied_Deserialize;
+
+export type GateApplied_Deserialize = {
+	filled: number,
+	started?: AgentHandle_Deserialize | null,
+};
+
+export type GateApplied_Serialize = {
+	filled: number,
+	started: AgentHandle_Serialize | null,
+};
+
+/**  The user's choice at a gate (§5.6). */
+export type GateChoice = "research_anyway" | "skip" | "let_me_answer" | "autofill_and_research" | "autofill_and_skip" | "continue_to_decisions" | "autofill_and_continue" | "continue_unevaluated";
+
+export type GateStart = GateStart_Serialize | GateStart_Deserialize;
+
+export type GateStart_Deserialize = {
+	agent?: AgentHandle_Deserialize | null,
+	/**  The evaluation, when no agent was needed (every answer empty). */
+	evaluation?: Value | null,
+};
+
+export type GateStart_Serialize = {
+	agent: AgentHandle_Serialize | null,
+	/**  The evaluation, when no agent was needed (every answer empty). */
+	evaluation: Value | null,
+};
+
 /**  Why git is disabled (backend.md §6.1). */
 export type GitDisabledReason = "not_configured" | "inside_other_repo" | "open_failed" | "user_disabled";
+
+/**  A GitHub repository, optionally narrowed to a ref and a folder. */
+export type GitHubRepoRef = GitHubRepoRef_Serialize | GitHubRepoRef_Deserialize;
+
+/**  A GitHub repository, optionally narrowed to a ref and a folder. */
+export type GitHubRepoRef_Deserialize = {
+	owner: string,
+	repo: string,
+	/**  Absent: the default branch. */
+	gitRef?: string | null,
+	subpath?: string | null,
+};
+
+/**  A GitHub repository, optionally narrowed to a ref and a folder. */
+export type GitHubRepoRef_Serialize = {
+	owner: string,
+	repo: string,
+	/**  Absent: the default branch. */
+	gitRef: string | null,
+	subpath: string | null,
+};
+
+/**  The signed-in GitHub user, as kept in settings. */
+export type GitHubUser = GitHubUser_Serialize | GitHubUser_Deserialize;
+
+/**  The signed-in GitHub user, as kept in settings. */
+export type GitHubUser_Deserialize = {
+	login: string,
+	avatarUrl?: string | null,
+	email?: string | null,
+};
+
+/**  The signed-in GitHub user, as kept in settings. */
+export type GitHubUser_Serialize = {
+	login: string,
+	avatarUrl: string | null,
+	email: string | null,
+};
 
 /**  Whether the skills folder's repository can be used. */
 export type GitReadiness = "ready" | "disabled";
@@ -625,10 +1134,117 @@ export type GitStatus_Serialize = {
 	notice: string | null,
 };
 
+/**  What an import does about a finding (skill-format §2: block, fix, opt, keep). */
+export type ImportAction = "block" | "fix" | "optional" | "keep";
+
+/**  The name an import would take is already used. */
+export type ImportConflict = {
+	existing: string,
+	/**  The name `rename` would use. */
+	renameTo: string,
+	choices: ConflictChoice[],
+};
+
+/**  One item an import could not bring in. */
+export type ImportFailure = ImportFailure_Serialize | ImportFailure_Deserialize;
+
+/**  One item an import could not bring in. */
+export type ImportFailure_Deserialize = {
+	path: string,
+	error: CommandError_Deserialize,
+};
+
+/**  One item an import could not bring in. */
+export type ImportFailure_Serialize = {
+	path: string,
+	error: CommandError_Serialize,
+};
+
+/**  What happened to one marketplace skill. */
+export type ImportOutcome = "imported" | "updated" | "skipped" | "failed";
+
+/**  What an import would do, before anything is written (skill-format §3.2 step 5). */
+export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
+
+/**  What an import would do, before anything is written (skill-format §3.2 step 5). */
+export type ImportPreview_Deserialize = {
+	/**  The skill's name (front-matter `name`, else its folder). */
+	name: string,
+	description?: string | null,
+	domain?: string | null,
+	skillType?: string | null,
+	/**  Archive, validation and content-scan findings; `block` ones stop the import. */
+	findings: Finding_Deserialize[],
+	/**  Repairs the import applies or offers (`fix` and `opt` findings). */
+	fixes: FixProposal_Deserialize[],
+	/**  False when a finding blocks the import. */
+	importable: boolean,
+	conflict?: ImportConflict | null,
+	/**  SHA-256 over the sorted `(path, bytes)` of the skill as it arrived, before fixes. */
+	contentSha256: string,
+};
+
+/**  What an import would do, before anything is written (skill-format §3.2 step 5). */
+export type ImportPreview_Serialize = {
+	/**  The skill's name (front-matter `name`, else its folder). */
+	name: string,
+	description: string | null,
+	domain: string | null,
+	skillType: string | null,
+	/**  Archive, validation and content-scan findings; `block` ones stop the import. */
+	findings: Finding_Serialize[],
+	/**  Repairs the import applies or offers (`fix` and `opt` findings). */
+	fixes: FixProposal_Serialize[],
+	/**  False when a finding blocks the import. */
+	importable: boolean,
+	conflict: ImportConflict | null,
+	/**  SHA-256 over the sorted `(path, bytes)` of the skill as it arrived, before fixes. */
+	contentSha256: string,
+};
+
+/**  `import_github_skills`' answer: per item, never one joined error. */
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**  `import_github_skills`' answer: per item, never one joined error. */
+export type ImportReport_Deserialize = {
+	imported: WorkspaceSkill_Deserialize[],
+	failed: ImportFailure_Deserialize[],
+};
+
+/**  `import_github_skills`' answer: per item, never one joined error. */
+export type ImportReport_Serialize = {
+	imported: WorkspaceSkill_Serialize[],
+	failed: ImportFailure_Serialize[],
+};
+
 /**  One entry of `get_installed_skill_names`. */
 export type InstalledSkillName = {
 	name: string,
 	registry: Registry,
+};
+
+export type IssueRef = {
+	url: string,
+	number: number,
+};
+
+/**  A feedback issue to file in this project's repository. */
+export type IssueRequest = IssueRequest_Serialize | IssueRequest_Deserialize;
+
+/**  A feedback issue to file in this project's repository. */
+export type IssueRequest_Deserialize = {
+	title?: string,
+	body?: string,
+	/**  Applied only when the repository already has them; never created. */
+	labels?: string[],
+};
+
+/**  A feedback issue to file in this project's repository. */
+export type IssueRequest_Serialize = {
+	title: string,
+	body: string,
+	/**  Applied only when the repository already has them; never created. */
+	labels: string[],
 };
 
 /**  Who holds a skill lock; carried by `skill_locked` errors so the UI can name the other window. */
@@ -667,6 +1283,25 @@ export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 export type LoggedMessage = {
 	seq: number,
 	items: Value[],
+};
+
+/**  One item of `import_marketplace_to_library`. */
+export type MarketplaceImportResult = MarketplaceImportResult_Serialize | MarketplaceImportResult_Deserialize;
+
+/**  One item of `import_marketplace_to_library`. */
+export type MarketplaceImportResult_Deserialize = {
+	path: string,
+	skillName?: string | null,
+	outcome: ImportOutcome,
+	error?: CommandError_Deserialize | null,
+};
+
+/**  One item of `import_marketplace_to_library`. */
+export type MarketplaceImportResult_Serialize = {
+	path: string,
+	skillName: string | null,
+	outcome: ImportOutcome,
+	error: CommandError_Serialize | null,
 };
 
 /**  Marketplace facts shown on a library card. */
@@ -762,6 +1397,15 @@ export type Orphan_Serialize = {
 	actions: OrphanAction[],
 };
 
+export type PrepareResult = {
+	testId: string,
+	withDir: string,
+	withoutDir: string,
+};
+
+/**  The target a skill is checked against; `Library` is what the app itself stores. */
+export type Profile = "library" | "spec" | "claude-ai" | "claude-code" | "codex" | "plugin";
+
 /**  The result of a reconciliation pass (backend.md §4.5), also the `reconciliation-finished` payload. */
 export type ReconciliationReport = ReconciliationReport_Serialize | ReconciliationReport_Deserialize;
 
@@ -809,16 +1453,105 @@ export type ReconciliationReport_Serialize = {
 	prunedTranscripts: number,
 };
 
+/**  What a refine turn asks of the agent. */
+export type RefineCommand = "refine" | "rewrite" | "validate";
+
+export type RefineDiff = RefineDiff_Serialize | RefineDiff_Deserialize;
+
+export type RefineDiff_Deserialize = {
+	baseSha?: string | null,
+	stat: DiffStat,
+	files: RefineFileDiff[],
+};
+
+export type RefineDiff_Serialize = {
+	baseSha: string | null,
+	stat: DiffStat,
+	files: RefineFileDiff[],
+};
+
+/**  One changed file, relative to the skill folder. Binary files are listed without a patch. */
+export type RefineFileDiff = {
+	path: string,
+	status: FileChangeKind,
+	binary: boolean,
+	patch: string,
+	hunks: DiffHunk[],
+};
+
+/**  `start_refine_session`: the session, the commit its diff is taken against, and the files. */
+export type RefineSessionInfo = RefineSessionInfo_Serialize | RefineSessionInfo_Deserialize;
+
+/**  `start_refine_session`: the session, the commit its diff is taken against, and the files. */
+export type RefineSessionInfo_Deserialize = {
+	sessionId: string,
+	skillName: string,
+	/**  `None` only when git is off for the skills folder (then diffs have no session baseline). */
+	baselineCommit?: string | null,
+	files: string[],
+};
+
+/**  `start_refine_session`: the session, the commit its diff is taken against, and the files. */
+export type RefineSessionInfo_Serialize = {
+	sessionId: string,
+	skillName: string,
+	/**  `None` only when git is off for the skills folder (then diffs have no session baseline). */
+	baselineCommit: string | null,
+	files: string[],
+};
+
 /**  The library a discovered folder is registered into. */
 export type RegisterAs = "skill-builder" | "imported";
 
 /**  Which registry an installed name belongs to. */
 export type Registry = "library" | "workspace";
 
+/**  `check_marketplace_url`'s answer. */
+export type RepoCheck = {
+	owner: string,
+	repo: string,
+	defaultBranch: string,
+	private: boolean,
+};
+
 /**  Whether a reconciliation pass ran. */
 export type ReportStatus = "completed" | 
 /**  The skills folder is not configured or not reachable; nothing was compared. */
 "skipped";
+
+export type ResetEdit = {
+	path: string,
+	summary: string,
+};
+
+export type ResetPreview = {
+	target: number,
+	checkpoint: boolean,
+	agentsToStop: string[],
+	steps: ResetStepPlan[],
+};
+
+export type ResetReport = ResetReport_Serialize | ResetReport_Deserialize;
+
+export type ResetReport_Deserialize = {
+	checkpointSha?: string | null,
+	deleted: string[],
+	edited: string[],
+};
+
+export type ResetReport_Serialize = {
+	checkpointSha: string | null,
+	deleted: string[],
+	edited: string[],
+};
+
+export type ResetStepPlan = {
+	step: number,
+	name: string,
+	/**  Paths relative to the skill folder; `WS/` marks the workspace's skill folder. */
+	delete: string[],
+	edit: ResetEdit[],
+};
 
 /**  What `reset_usage` hid; nothing is deleted. */
 export type ResetUsageReport = {
@@ -846,6 +1579,35 @@ export type RestoreReport_Serialize = {
 	restoredFrom: string,
 	/**  `None` when the folder already matched the target. */
 	commitSha: string | null,
+};
+
+export type ReviewCompleted = ReviewCompleted_Serialize | ReviewCompleted_Deserialize;
+
+export type ReviewCompleted_Deserialize = {
+	gate?: AgentHandle_Deserialize | null,
+	next?: AgentHandle_Deserialize | null,
+	/**  The gate's evaluation when it needed no agent. */
+	evaluation?: Value | null,
+};
+
+export type ReviewCompleted_Serialize = {
+	gate: AgentHandle_Serialize | null,
+	next: AgentHandle_Serialize | null,
+	/**  The gate's evaluation when it needed no agent. */
+	evaluation: Value | null,
+};
+
+/**
+ *  One rule of the catalogue (`skill::rules::RULES`) as the UI gets it: the severity outside
+ *  the profiles listed in `errorIn`, where it is an error (`E*` in skill-format §2).
+ */
+export type RuleInfo = {
+	id: string,
+	severity: Severity,
+	errorIn: Profile[],
+	import: ImportAction,
+	/**  The message template; `{placeholders}` are filled per finding. */
+	message: string,
 };
 
 /**  How a run ended, for the UI (agents-and-workflow.md §4.1). */
@@ -895,6 +1657,10 @@ export type RunTranscriptPage = {
 	page: number,
 	hasMore: boolean,
 	messages: LoggedMessage[],
+};
+
+export type SavedAnswers = {
+	revision: number,
 };
 
 /**  Whether a secret is stored, without its value. */
@@ -1013,6 +1779,9 @@ export type SettingsPatch_Serialize = {
 	anthropicApiKey: SecretUpdate | null,
 };
 
+/**  How bad a finding is in the profile it was checked against. */
+export type Severity = "error" | "warning" | "info";
+
 /**  One commit that touched a skill's folder. */
 export type SkillCommit = SkillCommit_Serialize | SkillCommit_Deserialize;
 
@@ -1048,6 +1817,14 @@ export type SkillCommit_Serialize = {
 	event: string | null,
 };
 
+/**  A skill's SKILL.md and its parsed front-matter. */
+export type SkillContent = {
+	markdown: string,
+	/**  The front-matter as JSON (empty object when it cannot be parsed). */
+	frontmatter: { [key in string]: Value },
+	path: string,
+};
+
 /**  `get_skill_diff`: one skill's folder between two commits, or a commit and the working tree. */
 export type SkillDiff = SkillDiff_Serialize | SkillDiff_Deserialize;
 
@@ -1067,6 +1844,23 @@ export type SkillDiff_Serialize = {
 	toSha: string | null,
 	files: FileDiff_Serialize[],
 	stats: DiffStats,
+};
+
+/**  One file of `get_skill_content_for_refine`; files over 5 MB come without content. */
+export type SkillFileContent = SkillFileContent_Serialize | SkillFileContent_Deserialize;
+
+/**  One file of `get_skill_content_for_refine`; files over 5 MB come without content. */
+export type SkillFileContent_Deserialize = {
+	path: string,
+	content?: string | null,
+	bytes: number | null,
+};
+
+/**  One file of `get_skill_content_for_refine`; files over 5 MB come without content. */
+export type SkillFileContent_Serialize = {
+	path: string,
+	content: string | null,
+	bytes: number | null,
 };
 
 /**  `list_skill_files`: at most 10,000 entries, `truncated` beyond. */
@@ -1200,6 +1994,27 @@ export type SkillSummary_Serialize = {
 	updatedAt: string,
 };
 
+/**  A skill in one of the two registries. */
+export type SkillTarget = {
+	registry: Registry,
+	name: string,
+};
+
+/**  The two agents `start_skill_test` started side by side. */
+export type SkillTestHandles = SkillTestHandles_Serialize | SkillTestHandles_Deserialize;
+
+/**  The two agents `start_skill_test` started side by side. */
+export type SkillTestHandles_Deserialize = {
+	with: AgentHandle_Deserialize,
+	without: AgentHandle_Deserialize,
+};
+
+/**  The two agents `start_skill_test` started side by side. */
+export type SkillTestHandles_Serialize = {
+	with: AgentHandle_Serialize,
+	without: AgentHandle_Serialize,
+};
+
 /**  What a skills-folder change did; the old folder is named so the UI can offer to show it. */
 export type SkillsPathMigration = SkillsPathMigration_Serialize | SkillsPathMigration_Deserialize;
 
@@ -1265,6 +2080,45 @@ export type StartupDeps_Serialize = {
 	checks: DepStatus_Serialize[],
 };
 
+export type StepState = StepState_Serialize | StepState_Deserialize;
+
+export type StepState_Deserialize = {
+	step: number,
+	name: string,
+	status: StepStatus,
+	startedAt?: string | null,
+	completedAt?: string | null,
+	lastRunId?: string | null,
+	errorCategory?: string | null,
+	errorMessage?: string | null,
+	gateDecision?: Value | null,
+};
+
+export type StepState_Serialize = {
+	step: number,
+	name: string,
+	status: StepStatus,
+	startedAt: string | null,
+	completedAt: string | null,
+	lastRunId: string | null,
+	errorCategory: string | null,
+	errorMessage: string | null,
+	gateDecision: Value | null,
+};
+
+/**  A stored step status (§5.2); *disabled* is derived, never stored. */
+export type StepStatus = "pending" | "in_progress" | "waiting_for_user" | "completed" | "skipped" | "error";
+
+export type StepVerification = {
+	/**  0–5, or 6 for Validate. */
+	stepId: number,
+	ok: boolean,
+	files: FileCheck[],
+	missing: string[],
+	errors: string[],
+	warnings: string[],
+};
+
 /**  How many agents a stop ended, and how many had to be killed. */
 export type StopReport = {
 	stopped: number,
@@ -1298,6 +2152,16 @@ export type SuggestFieldsRequest_Serialize = {
 	challenges: string | null,
 };
 
+/**  How the skill reaches the "with" agent. */
+export type TestMode = 
+/**  Copied to `with/.claude/skills/<skill>/`; the agent may invoke it with `Skill`. */
+"installed" | 
+/**
+ *  The SKILL.md body sits in the harness itself, so the content is tested even when the
+ *  description would not trigger.
+ */
+"embedded";
+
 /**  A text file's content with the hash that `write_file` can check against. */
 export type TextFile = TextFile_Serialize | TextFile_Deserialize;
 
@@ -1322,6 +2186,25 @@ export type UnsavedRefineSession = {
 	sessionId: string,
 	skillName: string,
 	changedFiles: string[],
+};
+
+/**  Where an upload or folder import goes. */
+export type UploadOptions = UploadOptions_Serialize | UploadOptions_Deserialize;
+
+/**  Where an upload or folder import goes. */
+export type UploadOptions_Deserialize = {
+	/**  The skill folder to take from an archive holding several. */
+	folder?: string | null,
+	/**  What to do when the name is taken; without one a taken name is `already_exists`. */
+	onConflict?: ConflictChoice | null,
+};
+
+/**  Where an upload or folder import goes. */
+export type UploadOptions_Serialize = {
+	/**  The skill folder to take from an archive holding several. */
+	folder: string | null,
+	/**  What to do when the name is taken; without one a taken name is `already_exists`. */
+	onConflict: ConflictChoice | null,
 };
 
 export type UsageByModel = {
@@ -1388,6 +2271,21 @@ export type UsageSummary = {
 	cacheWriteTokens: number | null,
 };
 
+/**  Every finding for one skill folder in one profile. */
+export type ValidationReport = ValidationReport_Serialize | ValidationReport_Deserialize;
+
+/**  Every finding for one skill folder in one profile. */
+export type ValidationReport_Deserialize = {
+	profile: Profile,
+	findings: Finding_Deserialize[],
+};
+
+/**  Every finding for one skill folder in one profile. */
+export type ValidationReport_Serialize = {
+	profile: Profile,
+	findings: Finding_Serialize[],
+};
+
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /**  Workflow progress shown on a library card. */
@@ -1434,8 +2332,90 @@ export type WorkflowSessionRecord_Serialize = {
 	endedAt: string | null,
 };
 
+export type WorkflowState = WorkflowState_Serialize | WorkflowState_Deserialize;
+
+export type WorkflowState_Deserialize = {
+	skillName: string,
+	/**  `pending`, `in_progress` or `completed` (step 5 completed). */
+	status: string,
+	steps: StepState_Deserialize[],
+	/**  The first step neither completed nor skipped; 6 when all are. */
+	currentStep: number,
+	selectedStep?: number | null,
+	disabled: DisabledSteps_Deserialize,
+	activeAgent?: string | null,
+};
+
+export type WorkflowState_Serialize = {
+	skillName: string,
+	/**  `pending`, `in_progress` or `completed` (step 5 completed). */
+	status: string,
+	steps: StepState_Serialize[],
+	/**  The first step neither completed nor skipped; 6 when all are. */
+	currentStep: number,
+	selectedStep: number | null,
+	disabled: DisabledSteps_Serialize,
+	activeAgent: string | null,
+};
+
 /**  Overall state of a skill-builder skill's workflow. */
 export type WorkflowStatus = "pending" | "in_progress" | "completed";
+
+/**  How a Settings → Skills entry arrived. */
+export type WorkspaceOrigin = "github" | "upload" | "bundled";
+
+/**  One row of Settings → Skills (`workspace_skills`), hydrated from disk. */
+export type WorkspaceSkill = WorkspaceSkill_Serialize | WorkspaceSkill_Deserialize;
+
+/**  One row of Settings → Skills (`workspace_skills`), hydrated from disk. */
+export type WorkspaceSkill_Deserialize = {
+	name: string,
+	origin: WorkspaceOrigin,
+	isActive: boolean,
+	domain?: string | null,
+	skillType?: string | null,
+	description?: string | null,
+	version?: string | null,
+	model?: string | null,
+	argumentHint?: string | null,
+	userInvocable?: boolean | null,
+	disableModelInvocation?: boolean | null,
+	sourceRepo?: string | null,
+	sourceRef?: string | null,
+	sourceCommit?: string | null,
+	sourcePath?: string | null,
+	uploadFileName?: string | null,
+	contentSha256: string,
+	importedAt: string,
+	updatedAt: string,
+	/**  The row exists but its folder does not (filled by `list_workspace_skills`). */
+	missingOnDisk: boolean,
+};
+
+/**  One row of Settings → Skills (`workspace_skills`), hydrated from disk. */
+export type WorkspaceSkill_Serialize = {
+	name: string,
+	origin: WorkspaceOrigin,
+	isActive: boolean,
+	domain: string | null,
+	skillType: string | null,
+	description: string | null,
+	version: string | null,
+	model: string | null,
+	argumentHint: string | null,
+	userInvocable: boolean | null,
+	disableModelInvocation: boolean | null,
+	sourceRepo: string | null,
+	sourceRef: string | null,
+	sourceCommit: string | null,
+	sourcePath: string | null,
+	uploadFileName: string | null,
+	contentSha256: string,
+	importedAt: string,
+	updatedAt: string,
+	/**  The row exists but its folder does not (filled by `list_workspace_skills`). */
+	missingOnDisk: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
