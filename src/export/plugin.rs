@@ -4,6 +4,7 @@
 //! version must change whenever the content does (`SB409`): we remember the version and content
 //! hash of the last export and bump the patch version when the content changed under it.
 
+use crate::skill::validate::manifest::RESERVED_MARKETPLACES;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -11,29 +12,6 @@ use super::files::ExportFile;
 use crate::protocol::AppError;
 use crate::protocol::validation::{Finding, Severity};
 use crate::skill::frontmatter;
-
-/// Marketplace names only `github.com/anthropics/*` may use (`SB503`).
-const RESERVED_MARKETPLACES: [&str; 19] = [
-    "claude-code-marketplace",
-    "claude-code-plugins",
-    "claude-plugins-official",
-    "anthropic-marketplace",
-    "anthropic-plugins",
-    "agent-skills",
-    "anthropic-agent-skills",
-    "life-sciences",
-    "knowledge-work-plugins",
-    "claude-for-legal",
-    "claude-for-financial-services",
-    "financial-services-plugins",
-    "first-party-plugins",
-    "claude-tag-plugins",
-    "claude-community",
-    "claude-plugins-community",
-    "healthcare",
-    "anthropic-plugin-directory",
-    "claude-plugin-directory",
-];
 
 /// A version for a skill whose SKILL.md declares none (§1.5: new skills start at 1.0.0).
 const FIRST_VERSION: &str = "1.0.0";

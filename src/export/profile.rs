@@ -6,22 +6,10 @@
 use super::emit::{self, Node};
 use crate::protocol::validation::Profile;
 use crate::skill::frontmatter::{self, FrontmatterError, Value};
+use crate::skill::validate::CLAUDE_CODE_KEYS;
 
 /// The spec keys, in the order they are written.
 const SPEC_KEYS: [&str; 6] = ["name", "description", "license", "compatibility", "allowed-tools", "metadata"];
-/// Claude Code keys other targets keep as `metadata.claude-code.<key>`.
-const CLAUDE_CODE_LIFTED: [&str; 10] = [
-    "when_to_use",
-    "argument-hint",
-    "model",
-    "effort",
-    "context",
-    "agent",
-    "shell",
-    "disallowed-tools",
-    "disable-model-invocation",
-    "user-invocable",
-];
 /// Claude Code keys with no portable form.
 const CLAUDE_CODE_DROPPED: [&str; 3] = ["arguments", "hooks", "paths"];
 /// The builder's own metadata keys (§1.5), removed by "strip builder metadata".
@@ -55,11 +43,7 @@ fn fate(profile: Profile, key: &str, value: &Value, drop_non_portable: bool) -> 
     if drop_non_portable || CLAUDE_CODE_DROPPED.contains(&key) || lifted_text(value).is_none() {
         return Fate::Drop;
     }
-    if CLAUDE_CODE_LIFTED.contains(&key) {
-        Fate::Lift(format!("claude-code.{key}"))
-    } else {
-        Fate::Lift(key.to_string())
-    }
+    if CLAUDE_CODE_KEYS.contains(&key) { Fate::Lift(format!("claude-code.{key}")) } else { Fate::Lift(key.to_string()) }
 }
 
 /// A value as a metadata string: scalars by their text, a list of scalars space-joined (the
@@ -107,8 +91,7 @@ pub fn transform(
     }
     spec.sort_by_key(|(k, _)| SPEC_KEYS.iter().position(|s| s == k));
     // Claude Code keys before unknown ones, each group in file order.
-    others
-        .sort_by_key(|(k, _)| !CLAUDE_CODE_LIFTED.contains(&k.as_str()) && !CLAUDE_CODE_DROPPED.contains(&k.as_str()));
+    others.sort_by_key(|(k, _)| !CLAUDE_CODE_KEYS.contains(&k.as_str()) && !CLAUDE_CODE_DROPPED.contains(&k.as_str()));
 
     let mut stripped = false;
     let meta_node = match metadata {

@@ -2,6 +2,7 @@
 //! (`SB501`–`SB507`, `SB511`) and turned into the list of skill folders to import. A repository
 //! without a manifest is scanned for `SKILL.md` files instead (`repo::PinnedRepo::skill_dirs`).
 
+use crate::skill::validate::manifest::RESERVED_MARKETPLACES;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -11,29 +12,6 @@ use super::repo::{Blob, PinnedRepo};
 use crate::import::{block, blocked};
 use crate::protocol::AppError;
 use crate::protocol::validation::{Finding, Severity};
-
-/// Marketplace names only `github.com/anthropics/*` may use (`SB503`).
-const RESERVED: &[&str] = &[
-    "claude-code-marketplace",
-    "claude-code-plugins",
-    "claude-plugins-official",
-    "anthropic-marketplace",
-    "anthropic-plugins",
-    "agent-skills",
-    "anthropic-agent-skills",
-    "life-sciences",
-    "knowledge-work-plugins",
-    "claude-for-legal",
-    "claude-for-financial-services",
-    "financial-services-plugins",
-    "first-party-plugins",
-    "claude-tag-plugins",
-    "claude-community",
-    "claude-plugins-community",
-    "healthcare",
-    "anthropic-plugin-directory",
-    "claude-plugin-directory",
-];
 
 const MANIFEST_BYTES: u64 = 1024 * 1024;
 
@@ -74,7 +52,7 @@ pub fn plan(bytes: &[u8], root: &str, files: &BTreeMap<String, Blob>, owner: &st
     if crate::protocol::SkillName::parse(name).is_err() {
         return Err(blocked(vec![block("SB502", "Marketplace `name` missing or not kebab-case.".into(), file)]));
     }
-    if RESERVED.contains(&name) && !owner.eq_ignore_ascii_case("anthropics") {
+    if RESERVED_MARKETPLACES.contains(&name) && !owner.eq_ignore_ascii_case("anthropics") {
         let message = format!("Marketplace name `{name}` is reserved for `github.com/anthropics/*`.");
         return Err(blocked(vec![block("SB503", message, file)]));
     }

@@ -17,6 +17,8 @@ mod profile;
 pub mod tree;
 mod yaml_lines;
 
+pub use profile::CLAUDE_CODE_KEYS;
+
 use std::path::Path;
 
 use crate::protocol::AppError;

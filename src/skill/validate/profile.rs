@@ -10,7 +10,7 @@ use crate::skill::frontmatter::Value;
 
 pub(crate) const SPEC_KEYS: &[&str] = &["name", "description", "license", "compatibility", "metadata", "allowed-tools"];
 /// Claude Code keys the portable profiles lift into `metadata.claude-code.*`.
-pub(crate) const CLAUDE_CODE_KEYS: &[&str] = &[
+pub const CLAUDE_CODE_KEYS: &[&str] = &[
     "when_to_use",
     "argument-hint",
     "model",
