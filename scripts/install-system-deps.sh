@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and the tests need, when they are missing.
 # As root (CI, fresh machines) it installs them; otherwise it says what to install.
 set -euo pipefail
-packages=(pkg-config build-essential libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver curl git gnome-keyring dbus-daemon)
+packages=(pkg-config build-essential libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver curl git gnome-keyring dbus-daemon python3-venv)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
