@@ -126,6 +126,12 @@ pub enum WorkflowCmd {
     Verify { name: String, step: u8 },
     /// Lints the skill and runs the validate agent; waits.
     Validate { name: String },
+    /// Packages the skill as a `.skill` archive for Claude Code (default: <data dir>/exports/).
+    Package {
+        name: String,
+        #[arg(long)]
+        dest: Option<std::path::PathBuf>,
+    },
     /// Runs every step, answers each review with the recommendations and validates.
     RunAll {
         name: String,

@@ -107,6 +107,11 @@ pub(super) async fn dispatch(b: &Backend, cmd: WorkflowCmd) -> Result<Value, App
             })
             .await
         }
+        WorkflowCmd::Package { name, dest } => {
+            let dest =
+                dest.map(std::path::absolute).transpose().map_err(|e| AppError::invalid("dest", e.to_string()))?;
+            to_json(wf::package_skill(b, &name, dest).await?)
+        }
         WorkflowCmd::RunAll { name, follow } => locked(b, &name, run_all(b, &name, follow)).await,
     }
 }

@@ -220,3 +220,13 @@ pub async fn reset_workflow_step(backend: &Backend, skill: &str, step: u8) -> Re
     backend.emit(AppEvent::WorkflowChanged { skill_name: r.name.to_string(), step: Some(step), notice: None });
     Ok(ResetReport { checkpoint_sha, deleted, edited })
 }
+
+/// `package_skill` (backend.md §3.5): the skill folder as a `.skill` archive for Claude Code
+/// (no `context/`, no `evals/`), through the same deterministic export as `export_skill`.
+pub async fn package_skill(
+    backend: &Backend,
+    skill: &str,
+    dest: Option<std::path::PathBuf>,
+) -> Result<ExportResult, AppError> {
+    crate::export::export_skill(backend, skill, dest, ExportOptions::default()).await
+}

@@ -99,6 +99,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             ipc::workflow::apply_gate_decision,
             ipc::workflow::update_decision,
             ipc::workflow::validate_skill,
+            ipc::workflow::package_skill,
             ipc::refine_test::start_refine_session,
             ipc::refine_test::send_refine_message,
             ipc::refine_test::get_refine_diff,

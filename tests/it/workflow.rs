@@ -189,6 +189,16 @@ fn run_all_takes_a_new_skill_to_a_validated_one() {
     // The agents got our prompts through the SDK options, and the workspace got the sources.
     let ws = root.join("data/agent-workspace/.claude");
     assert!(ws.join("schemas/clarifications.schema.json").is_file() && ws.join("agents/generate-skill.md").is_file());
+
+    // The validated skill packages as a `.skill` for Claude Code, without the workflow's context.
+    let dest = root.join("sales-pipeline.skill");
+    let out = wf(root, &["workflow", "package", "sales-pipeline", "--dest", dest.to_str().unwrap()], &[]);
+    assert!(out.success, "{}\n{}", out.result, out.stderr);
+    assert_eq!(out.result["path"], dest.display().to_string());
+    let archive = zip::ZipArchive::new(std::fs::File::open(&dest).unwrap()).unwrap();
+    let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(names.iter().any(|n| n == "sales-pipeline/SKILL.md"), "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("sales-pipeline/") && !n.contains("/context/")), "{names:?}");
 }
 
 fn run_step0(root: &Path, name: &str, fail: &str) -> Out {

@@ -124,3 +124,9 @@ pub async fn update_decision(
 pub async fn validate_skill(backend: State<'_, Backend>, skill_name: String) -> Res<AgentHandle> {
     Ok(workflow_review::validate_skill(&backend, &skill_name).await?)
 }
+
+#[tauri::command]
+#[specta::specta]
+pub async fn package_skill(backend: State<'_, Backend>, skill_name: String, dest: Option<String>) -> Res<ExportResult> {
+    Ok(workflow::package_skill(&backend, &skill_name, dest.map(std::path::PathBuf::from)).await?)
+}
