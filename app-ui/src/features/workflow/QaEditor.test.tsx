@@ -147,6 +147,18 @@ describe("gate dialog", () => {
     await waitFor(() => expect(screen.queryByTestId("gate-dialog")).toBeNull());
   });
 
+  it("Complete step saves the pending answers before it completes the review", async () => {
+    const { calls } = reviewBackend(clarifications(), {
+      complete_review_step: () => ({ gate: null, next: null, evaluation: null }),
+    });
+    const { user } = renderApp({ path: "/skill/sales-kpis" });
+    await user.type(await screen.findByTestId("answer-Q3"), "Salesforce");
+    await user.click(screen.getByTestId("complete-step"));
+    await waitFor(() => expect(callsOf(calls, "complete_review_step")).toHaveLength(1));
+    const order = calls.map((call) => call.cmd).filter((cmd) => cmd === "save_clarification_answers" || cmd === "complete_review_step");
+    expect(order).toEqual(["save_clarification_answers", "complete_review_step"]);
+  });
+
   it("Escape means Let me answer", async () => {
     const { calls } = reviewBackend(clarifications(), {
       complete_review_step: () => ({ gate: null, next: null, evaluation: { verdict: "sufficient", per_question: [] } }),

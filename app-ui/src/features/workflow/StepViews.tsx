@@ -40,6 +40,21 @@ export function PendingView({ step, disabled, onStart, starting }: { step: numbe
   );
 }
 
+/** The Validate action and, once it has run, its rendered report (§5.5). */
+export function ValidateView({ name, disabled, onStart, starting }: { name: string; disabled: boolean; onStart: () => void; starting: boolean }) {
+  const report = useSkillFile(name, "context/validation-report.md");
+  return (
+    <div className="space-y-4">
+      <PendingView step={6} disabled={disabled} onStart={onStart} starting={starting} />
+      {report.data && (
+        <div className="rounded-xl border border-border bg-card p-4" data-testid="validation-report">
+          <Markdown text={report.data.content} />
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** A running agent: the live output panel (Stop is in its header). */
 export function RunningView({ runId }: { runId: string | null }) {
   return (

@@ -9,7 +9,7 @@ import { GateDialog, type GateOutcome } from "./GateDialog";
 import { LockBanner } from "./LockBanner";
 import { ResetDialog, resetFileCount } from "./ResetDialog";
 import { ReviewView } from "./ReviewView";
-import { CompletedView, ErrorView, PendingView, RunningView } from "./StepViews";
+import { CompletedView, ErrorView, PendingView, RunningView, ValidateView } from "./StepViews";
 import { StepSidebar } from "./StepSidebar";
 import { gateOf } from "./steps";
 import { useGateResult } from "./useGateResult";
@@ -113,7 +113,7 @@ export function WorkflowPage() {
       body = handles[VALIDATE_STEP] && agentRunning ? (
         <RunningView runId={handles[VALIDATE_STEP]} />
       ) : (
-        <PendingView step={VALIDATE_STEP} disabled={data.disabled.validateDisabled || agentRunning || blocked} starting={run.isPending} onStart={() => run.mutate(VALIDATE_STEP)} />
+        <ValidateView name={name} disabled={data.disabled.validateDisabled || agentRunning || blocked} starting={run.isPending} onStart={() => run.mutate(VALIDATE_STEP)} />
       );
     } else if (step) {
       switch (step.status) {

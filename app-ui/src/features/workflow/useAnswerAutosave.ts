@@ -22,7 +22,7 @@ export function useAnswerAutosave(name: string, docRevision: number) {
   // A newer document (autofill, a reload) moves the revision forward, never back.
   const revision = Math.max(savedRevision, docRevision);
   const [error, setError] = useState<CommandError | null>(null);
-  const inFlight = useRef(false);
+  const inFlight = useRef<Promise<void> | null>(null);
 
   const save = useMutation({
     mutationFn: (batch: { revision: number; answers: Record<string, Draft> }) =>
@@ -36,27 +36,36 @@ export function useAnswerAutosave(name: string, docRevision: number) {
   });
 
   const saveAnswers = save.mutateAsync;
+  /** Saves what is dirty now; a save already under way is awaited first, never doubled. */
   const flush = useCallback(async () => {
-    if (inFlight.current || Object.keys(dirty).length === 0) return;
-    inFlight.current = true;
-    const batch = dirty;
-    try {
-      const saved = await saveAnswers({ revision, answers: batch });
-      setRevision(saved.revision);
-      setError(null);
-      // Keep only what changed while the save was in flight.
-      setDirty((current) => Object.fromEntries(Object.entries(current).filter(([id, draft]) => batch[id] !== draft)));
-      void queryClient.invalidateQueries({ queryKey: ["read_file"] });
-    } catch (caught) {
-      setError(toCommandError(caught));
-    } finally {
-      inFlight.current = false;
+    if (inFlight.current) {
+      await inFlight.current;
+      return;
     }
+    if (Object.keys(dirty).length === 0) return;
+    const batch = dirty;
+    const run = (async () => {
+      try {
+        const saved = await saveAnswers({ revision, answers: batch });
+        setRevision(saved.revision);
+        setError(null);
+        // Keep only what changed while the save was in flight.
+        setDirty((current) => Object.fromEntries(Object.entries(current).filter(([id, draft]) => batch[id] !== draft)));
+        void queryClient.invalidateQueries({ queryKey: ["read_file"] });
+      } catch (caught) {
+        setError(toCommandError(caught));
+        throw caught;
+      } finally {
+        inFlight.current = null;
+      }
+    })();
+    inFlight.current = run.catch(() => undefined);
+    await run;
   }, [dirty, queryClient, revision, saveAnswers]);
 
   useEffect(() => {
     if (Object.keys(dirty).length === 0 || error) return;
-    const timer = setTimeout(() => void flush(), AUTOSAVE_MS);
+    const timer = setTimeout(() => void flush().catch(() => undefined), AUTOSAVE_MS);
     return () => clearTimeout(timer);
   }, [dirty, error, flush]);
 
@@ -72,7 +81,7 @@ export function useAnswerAutosave(name: string, docRevision: number) {
   }, [queryClient]);
 
   /** Forget drafts the backend replaced (autofill writes the document itself). */
-  const clearSaved = useCallback(() => setDrafts((current) => ({ ...dirty, ...Object.fromEntries(Object.entries(current).filter(([id]) => id in dirty)) })), [dirty]);
+  const clearSaved = useCallback(() => setDrafts(dirty), [dirty]);
 
   const status: SaveStatus = error
     ? "error"
