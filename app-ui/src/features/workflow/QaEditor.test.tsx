@@ -80,6 +80,28 @@ describe("structured Q&A editor", () => {
     expect(callsOf(calls, "save_clarification_answers")[1]).toMatchObject({ revision: 9, answers: [{ id: "Q3", text: "Salesforce" }] });
   });
 
+  it("asks before leaving with unsaved answers; Save and leave saves them first", async () => {
+    const { calls } = reviewBackend();
+    const { user, history } = renderApp({ path: "/skill/sales-kpis" });
+    await user.type(await screen.findByTestId("answer-Q3"), "Salesforce");
+    act(() => history.push("/"));
+    const dialog = await screen.findByTestId("leave-dialog");
+    expect(within(dialog).getByText("Unsaved answers")).toBeTruthy();
+    await user.click(within(dialog).getByTestId("leave-save"));
+    await screen.findByTestId("library-page");
+    expect(callsOf(calls, "save_clarification_answers")).toHaveLength(1);
+  });
+
+  it("Stay keeps the page and the draft", async () => {
+    reviewBackend();
+    const { user, history } = renderApp({ path: "/skill/sales-kpis" });
+    await user.type(await screen.findByTestId("answer-Q3"), "Salesforce");
+    act(() => history.push("/"));
+    await user.click(await screen.findByTestId("leave-stay"));
+    await waitFor(() => expect(screen.queryByTestId("leave-dialog")).toBeNull());
+    expect((screen.getByTestId("answer-Q3") as HTMLTextAreaElement).value).toBe("Salesforce");
+  });
+
   it("filters to unanswered questions", async () => {
     reviewBackend();
     const { user } = renderApp({ path: "/skill/sales-kpis" });

@@ -3,6 +3,7 @@ import { CommandErrorMessage } from "../../components/CommandErrorMessage";
 import { Button } from "../../components/ui/button";
 import { toCommandError } from "../../lib/commandError";
 import { parseClarifications } from "./clarifications";
+import { LeaveGuard } from "./LeaveGuard";
 import { QaEditor } from "./QaEditor";
 import { useAnswerAutosave } from "./useAnswerAutosave";
 import { useSkillFile } from "./workflowQueries";
@@ -45,6 +46,7 @@ export function ReviewView({
   }
   return (
     <div className="space-y-4">
+      <LeaveGuard unsaved={autosave.hasUnsaved} agentRunning={false} onSave={autosave.flush} onStop={async () => undefined} />
       <QaEditor name={name} step={step} doc={doc} autosave={autosave} readOnly={readOnly || evaluating} />
       {completeError && <CommandErrorMessage error={completeError} testId="complete-error" />}
       <div className="flex justify-end">

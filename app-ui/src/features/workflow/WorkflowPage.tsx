@@ -6,6 +6,7 @@ import { CommandErrorMessage } from "../../components/CommandErrorMessage";
 import { Button } from "../../components/ui/button";
 import { toCommandError, unwrap } from "../../lib/commandError";
 import { GateDialog, type GateOutcome } from "./GateDialog";
+import { LeaveGuard } from "./LeaveGuard";
 import { LockBanner } from "./LockBanner";
 import { ResetDialog, resetFileCount } from "./ResetDialog";
 import { ReviewView } from "./ReviewView";
@@ -184,6 +185,9 @@ export function WorkflowPage() {
   }
 
   const agentRunning = data ? data.activeAgent !== null || data.steps.some((step) => step.status === "in_progress") : false;
+  const runningStep = data?.steps.find((step) => step.status === "in_progress");
+  const runningId = runningStep ? (handles[runningStep.step] ?? runningStep.lastRunId ?? null) : (handles[VALIDATE_STEP] ?? null);
+  const reviewing = data?.steps.some((step) => step.step === selected && step.status === "waiting_for_user") ?? false;
   const title = data ? (selected === VALIDATE_STEP ? "Validate" : `${selected + 1}. ${data.steps.find((s) => s.step === selected)?.name ?? ""}`) : "";
   return (
     <section data-testid={`workflow-page-${name}`}>
@@ -202,6 +206,14 @@ export function WorkflowPage() {
           </div>
         )}
       </div>
+      <LeaveGuard
+        unsaved={false}
+        agentRunning={agentRunning && !reviewing}
+        onSave={async () => undefined}
+        onStop={async () => {
+          if (runningId) await unwrap(commands.cancelAgentRun(runningId));
+        }}
+      />
       <GateDialog
         name={name}
         outcome={gateOutcome}

@@ -135,4 +135,19 @@ describe("workflow page steps", () => {
       ]),
     );
   });
+
+  it("asks before leaving while an agent runs, and Stop and leave stops it", async () => {
+    const calls = mockBackend({
+      ...workflowBackend(() => workflowState(["in_progress"])),
+      cancel_agent_run: () => null,
+    });
+    const { history } = renderApp({ path: "/skill/sales-kpis" });
+    await screen.findByTestId("running-view");
+    act(() => history.push("/"));
+    const dialog = await screen.findByTestId("leave-dialog");
+    expect(within(dialog).getByText("An agent is running")).toBeTruthy();
+    await act(async () => within(dialog).getByTestId("leave-stop").click());
+    await screen.findByTestId("library-page");
+    expect(callsOf(calls, "cancel_agent_run")).toEqual([{ runId: "run-0" }]);
+  });
 });
