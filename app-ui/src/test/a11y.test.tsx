@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { act, screen } from "@testing-library/react";
 import axe from "axe-core";
 import { describe, expect, it } from "vitest";
 import { mockBackend, report, settingsView, skill } from "./backend";
@@ -224,6 +224,15 @@ describe("accessibility (axe) of the workflow page", () => {
     const { user } = renderApp({ path: "/skill/sales-kpis" });
     await user.click(await screen.findByTestId("reset-step"));
     await screen.findByTestId("reset-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the leave dialog", async () => {
+    mockBackend(workflowBackend(() => workflowState(["in_progress"])));
+    const { history } = renderApp({ path: "/skill/sales-kpis" });
+    await screen.findByTestId("running-view");
+    act(() => history.push("/"));
+    await screen.findByTestId("leave-dialog");
     expect(await seriousViolations()).toEqual([]);
   });
 });
