@@ -27,6 +27,12 @@ function invalidate(queryClient: QueryClient, event: BackendEvent) {
     case "agent-state":
     case "agent-run-started":
       return stale("list_active_agents");
+    case "workflow-changed":
+      if (event.payload.notice) toast(event.payload.notice);
+      // Statuses, the step's files, its cost and the library card's progress.
+      return stale("get_workflow_state", "read_file", "verify_step_output", "get_usage_by_step", "list_skills");
+    case "gate-result":
+      return stale("get_workflow_state", "read_file");
     case "backend-degraded":
       toast(`The ${event.payload.actor} stopped unexpectedly`, event.payload.restarted ? "It was restarted; try again." : event.payload.reason, "error");
       return;

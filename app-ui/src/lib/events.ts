@@ -18,7 +18,12 @@ export type BackendEvent =
   | { event: "agent-progress"; payload: { agentId: string; runId: string; stage: string; detail: Value } }
   | { event: "agent-message"; payload: AgentMessageEvent }
   | { event: "agent-delta"; payload: AgentDeltaEvent }
-  | { event: "agent-exit"; payload: AgentExitEvent };
+  | { event: "agent-exit"; payload: AgentExitEvent }
+  | { event: "workflow-changed"; payload: { skillName: string; step: number | null; notice: string | null } }
+  | { event: "gate-result"; payload: GateResultEvent };
+
+/** A gate finished: the canonical evaluation, or why it could not be made (§5.6). */
+export type GateResultEvent = { skillName: string; gate: number; evaluation: Value | null; error: string | null };
 
 export type AgentStateEvent = {
   agentId: string;
@@ -67,6 +72,8 @@ export const BACKEND_EVENTS: readonly BackendEventName[] = [
   "agent-message",
   "agent-delta",
   "agent-exit",
+  "workflow-changed",
+  "gate-result",
 ];
 
 /**

@@ -1,7 +1,8 @@
-import { screen } from "@testing-library/react";
+import { act, screen } from "@testing-library/react";
 import axe from "axe-core";
 import { describe, expect, it } from "vitest";
 import { mockBackend, report, settingsView, skill } from "./backend";
+import { clarifications, workflowBackend, workflowState } from "../features/workflow/fixtures";
 import { renderApp } from "./renderApp";
 
 /**
@@ -46,6 +47,10 @@ describe("accessibility (axe)", () => {
       acquire_lock: () => LOCK,
       release_lock: () => null,
       check_lock: () => ({ state: "mine", holder: null }),
+      get_workflow_state: () => workflowState(["completed"]),
+      get_usage_by_step: () => [],
+      verify_step_output: () => ({ stepId: 0, ok: true, files: [], missing: [], errors: [], warnings: [] }),
+      read_file: () => ({ content: "# Research plan", sha256: "x", sizeBytes: 15, modifiedAt: null }),
     });
     renderApp({ path });
     await screen.findByTestId(testId);
@@ -192,6 +197,42 @@ describe("accessibility (axe) of usage, history and settings with data", () => {
     backend();
     renderApp({ path: `/settings?tab=${tab}` });
     await screen.findByTestId(`settings-panel-${tab}`);
+    expect(await seriousViolations()).toEqual([]);
+  });
+});
+
+describe("accessibility (axe) of the workflow page", () => {
+  it("the Q&A editor and the gate dialog", async () => {
+    const statuses = ["completed", "waiting_for_user"] as const;
+    mockBackend({
+      ...workflowBackend(() => workflowState([...statuses]), { "sales-kpis/context/clarifications.json": JSON.stringify(clarifications()) }),
+      complete_review_step: () => ({ gate: null, next: null, evaluation: { verdict: "mixed", per_question: [{ id: "Q3", verdict: "not_answered" }] } }),
+    });
+    const { user } = renderApp({ path: "/skill/sales-kpis" });
+    await screen.findByTestId("question-Q1");
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByTestId("complete-step"));
+    await screen.findByTestId("gate-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the error view and the reset dialog", async () => {
+    mockBackend({
+      ...workflowBackend(() => workflowState(["error"])),
+      preview_step_reset: () => ({ target: 0, checkpoint: true, agentsToStop: ["Step 1 run (running)"], steps: [{ step: 0, name: "Research", delete: ["context/research-plan.md"], edit: [{ path: "context/clarifications.json", summary: "remove 7 refinements" }] }] }),
+    });
+    const { user } = renderApp({ path: "/skill/sales-kpis" });
+    await user.click(await screen.findByTestId("reset-step"));
+    await screen.findByTestId("reset-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the leave dialog", async () => {
+    mockBackend(workflowBackend(() => workflowState(["in_progress"])));
+    const { history } = renderApp({ path: "/skill/sales-kpis" });
+    await screen.findByTestId("running-view");
+    act(() => history.push("/"));
+    await screen.findByTestId("leave-dialog");
     expect(await seriousViolations()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandError } from "../../bindings";
 import { callsOf, emitBackend, mockBackend } from "../../test/backend";
 import { renderApp } from "../../test/renderApp";
+import { workflowBackend, workflowState } from "./fixtures";
 
 const LOCK = { skillName: "sales-kpis", instanceId: "me", pid: 1, purpose: "workflow", acquiredAt: "2026-11-25T09:00:00Z", mine: true };
 
@@ -10,6 +11,7 @@ describe("workflow page lock", () => {
   it("holds the skill's lock and shows the blocking banner when another window takes it", async () => {
     let state: "mine" | "other" = "mine";
     const calls = mockBackend({
+      ...workflowBackend(() => workflowState([])),
       acquire_lock: () => LOCK,
       release_lock: () => null,
       check_lock: () => ({ state, holder: state === "other" ? { instanceId: "x", pid: 4123, purpose: "workflow", acquiredAt: LOCK.acquiredAt } : null }),
@@ -28,6 +30,7 @@ describe("workflow page lock", () => {
 
   it("says who holds the skill when the lock is refused", async () => {
     mockBackend({
+      ...workflowBackend(() => workflowState([])),
       acquire_lock: () => {
         throw { code: "skill_locked", message: "sales-kpis is being edited by another instance (pid 4123)" } satisfies CommandError;
       },
