@@ -179,13 +179,31 @@ describe("Settings page", () => {
     expect((input as HTMLInputElement).value).toBe("/mnt/full");
   });
 
-  it("labels GitHub sign-in and workspace skills as not available, without controls", async () => {
+  it("labels GitHub sign-in as not available, without controls", async () => {
     mockBackend({});
-    const { user } = renderApp({ path: "/settings?tab=github" });
+    renderApp({ path: "/settings?tab=github" });
     const pending = await screen.findByTestId("settings-github-signin-pending");
     expect(pending.textContent).toContain("Not available yet");
     expect(within(screen.getByTestId("settings-github-account")).queryByRole("button")).toBeNull();
-    await user.click(screen.getByTestId("settings-tab-skills"));
-    expect((await screen.findByTestId("settings-skills-pending")).textContent).toContain("Not available yet");
+  });
+
+  it("lists workspace skills, toggles one and deletes another after confirmation", async () => {
+    const row = (name: string, isActive: boolean) => ({ name, origin: "upload", isActive, domain: null, skillType: null, description: null, version: null, model: null, argumentHint: null, userInvocable: null, disableModelInvocation: null, sourceRepo: null, sourceRef: null, sourceCommit: null, sourcePath: null, uploadFileName: null, contentSha256: "ab" });
+    let rows = [row("pdf-forms", true), row("old-notes", false)];
+    const calls = mockBackend({
+      list_workspace_skills: () => rows,
+      toggle_skill_active: () => null,
+      delete_workspace_skill: ({ name }) => {
+        rows = rows.filter((r) => r.name !== name);
+        return null;
+      },
+    });
+    const { user } = renderApp({ path: "/settings?tab=skills" });
+    await user.click(await screen.findByTestId("workspace-active-pdf-forms"));
+    await waitFor(() => expect(callsOf(calls, "toggle_skill_active")).toEqual([{ target: { registry: "workspace", name: "pdf-forms" }, active: false }]));
+    await user.click(screen.getByTestId("workspace-delete-old-notes"));
+    await user.click(await screen.findByTestId("workspace-delete-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("workspace-skill-old-notes")).toBeNull());
+    expect(callsOf(calls, "delete_workspace_skill")).toEqual([{ name: "old-notes" }]);
   });
 });
