@@ -11,13 +11,19 @@ import { Shell } from "./app/Shell";
 import { RunLogPage } from "./features/agent/RunLogPage";
 import { HistoryPage } from "./features/history/HistoryPage";
 import { LibraryPage } from "./features/library/LibraryPage";
-import { PagePlaceholder } from "./features/placeholder/PagePlaceholder";
+import { RefinePage } from "./features/refine/RefinePage";
 import { SettingsPage } from "./features/settings/SettingsPage";
+import { TestPage } from "./features/test/TestPage";
 import { WorkflowPage } from "./features/workflow/WorkflowPage";
 
 /** `?skill=` of the refine and test pages. */
 function skillSearch(search: Record<string, unknown>): { skill?: string } {
   return typeof search.skill === "string" ? { skill: search.skill } : {};
+}
+
+/** Refine also takes `?findings=`, the tester's handoff that prefills the composer. */
+function refineSearch(search: Record<string, unknown>): { skill?: string; findings?: string } {
+  return { ...skillSearch(search), ...(typeof search.findings === "string" ? { findings: search.findings } : {}) };
 }
 
 const rootRoute = createRootRoute({ component: Shell });
@@ -37,14 +43,14 @@ const routes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/refine",
-    validateSearch: skillSearch,
-    component: () => <PagePlaceholder title="Refine" testId="refine-page" />,
+    validateSearch: refineSearch,
+    component: RefinePage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/test",
     validateSearch: skillSearch,
-    component: () => <PagePlaceholder title="Test" testId="test-page" />,
+    component: TestPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,

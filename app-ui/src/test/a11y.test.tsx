@@ -32,8 +32,9 @@ const PAGES: [string, string][] = [
   ["/", "library-page"],
   ["/skill/sales-kpis", "workflow-page-sales-kpis"],
   ["/skill/sales-kpis/history", "history-page"],
-  ["/refine?skill=sales-kpis", "refine-page"],
+  ["/refine?skill=sales-kpis", "refine-session"],
   ["/test", "test-page"],
+  ["/test?skill=sales-kpis", "evals-panel"],
   ["/usage", "usage-page"],
   ["/settings?tab=general", "settings-page"],
 ];
@@ -51,6 +52,10 @@ describe("accessibility (axe)", () => {
       get_usage_by_step: () => [],
       verify_step_output: () => ({ stepId: 0, ok: true, files: [], missing: [], errors: [], warnings: [] }),
       read_file: () => ({ content: "# Research plan", sha256: "x", sizeBytes: 15, modifiedAt: null }),
+      start_refine_session: () => ({ sessionId: "s1", skillName: "sales-kpis", baselineCommit: "b1", files: ["SKILL.md"] }),
+      get_skill_content_for_refine: () => [{ path: "SKILL.md", content: "# Sales\n", bytes: 8 }],
+      get_refine_diff: () => ({ baseSha: "b1", stat: { files: 0, insertions: 0, deletions: 0 }, files: [] }),
+      close_refine_session: () => ({ commitSha: null, discardedSha: null }),
     });
     renderApp({ path });
     await screen.findByTestId(testId);
@@ -123,6 +128,7 @@ describe("accessibility (axe) of usage, history and settings with data", () => {
 
   function backend() {
     mockBackend({
+      list_workspace_skills: () => [{ name: "pdf-forms", origin: "upload", isActive: true, domain: null, skillType: null, description: "Fills PDF forms", version: null, model: null, argumentHint: null, userInvocable: null, disableModelInvocation: null, sourceRepo: null, sourceRef: null, sourceCommit: null, sourcePath: null, uploadFileName: null, contentSha256: "ab" }],
       get_usage_summary: () => ({ totalCostUsd: 1.5, runCount: 3, sessionCount: 1, avgCostPerRun: 0.5, avgCostPerSession: 1.5, inputTokens: 10, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 }),
       get_usage_by_step: () => [{ bucket: "step", stepId: 0, label: "Research", totalCostUsd: 1.5, runCount: 3 }],
       get_usage_by_model: () => [{ model: "claude-sonnet-4-5", totalCostUsd: 1.5, runCount: 3 }],
@@ -149,7 +155,8 @@ describe("accessibility (axe) of usage, history and settings with data", () => {
     await user.click(screen.getByTestId("usage-reset"));
     await screen.findByTestId("reset-usage-dialog");
     expect(await seriousViolations()).toEqual([]);
-  });
+    // The lazy Recharts chunk loads cold here; the full suite on a shared machine took over 5 s.
+  }, 15_000);
 
   it("the run log viewer with an expanded tool call", async () => {
     mockBackend({
@@ -190,6 +197,30 @@ describe("accessibility (axe) of usage, history and settings with data", () => {
     expect(await seriousViolations()).toEqual([]);
     await user.click(screen.getByTestId("history-restore"));
     await screen.findByTestId("restore-dialog");
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("the refine page with a diff and its save and discard dialogs", async () => {
+    const change = { path: "references/new.md", status: "added", binary: false, patch: "", hunks: [{ oldStart: 0, newStart: 1, lines: [{ op: "insert", text: "New\n" }] }] };
+    mockBackend({
+      list_skills: () => LIBRARY,
+      acquire_lock: () => LOCK,
+      release_lock: () => null,
+      start_refine_session: () => ({ sessionId: "s1", skillName: "sales-kpis", baselineCommit: "b1", files: ["SKILL.md"] }),
+      get_skill_content_for_refine: () => [{ path: "SKILL.md", content: "# Sales\n", bytes: 8 }],
+      get_refine_diff: () => ({ baseSha: "b1", stat: { files: 1, insertions: 1, deletions: 0 }, files: [change] }),
+      close_refine_session: () => ({ commitSha: null, discardedSha: null }),
+    });
+    const { user } = renderApp({ path: "/refine?skill=sales-kpis" });
+    await user.click(await screen.findByTestId("refine-tab-diff"));
+    await screen.findByTestId("refine-diff-view-session");
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByTestId("refine-save"));
+    await screen.findByTestId("refine-save-dialog");
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await user.click(screen.getByTestId("refine-discard"));
+    await screen.findByTestId("refine-discard-dialog");
     expect(await seriousViolations()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type { AppSettings } from "../../bindings";
-import { NotYetAvailable } from "./NotYetAvailable";
+import { GitHubSignIn } from "./GitHubSignIn";
 import { SettingRow, TextSetting } from "./settingFields";
 
 /** The GitHub account (written only by the device flow) and the marketplace repository. */
@@ -12,7 +12,7 @@ export function GitHubTab({ settings }: { settings: AppSettings }) {
             Signed in as {settings.githubUserLogin}
           </p>
         ) : (
-          <NotYetAvailable what="GitHub sign-in (device flow) needs the sign-in commands, which the backend does not offer yet." testId="settings-github-signin-pending" />
+          <GitHubSignIn />
         )}
       </SettingRow>
       <TextSetting

@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { AppSettingsView } from "../../bindings";
 import { callsOf, emitBackend, mockBackend, settingsView } from "../../test/backend";
@@ -179,13 +179,38 @@ describe("Settings page", () => {
     expect((input as HTMLInputElement).value).toBe("/mnt/full");
   });
 
-  it("labels GitHub sign-in and workspace skills as not available, without controls", async () => {
-    mockBackend({});
+  it("signs in with the device flow: shows the code and URL, polls at GitHub's interval", async () => {
+    let polls = 0;
+    const calls = mockBackend({
+      github_start_device_flow: () => ({ deviceCode: "dc", userCode: "ABCD-1234", verificationUri: "https://github.com/login/device", expiresIn: 900, interval: 0 }),
+      github_poll_for_token: () => (++polls < 2 ? { status: "slow_down", interval: 0, user: null } : { status: "success", interval: null, user: { login: "ada", avatarUrl: null, email: null } }),
+    });
     const { user } = renderApp({ path: "/settings?tab=github" });
-    const pending = await screen.findByTestId("settings-github-signin-pending");
-    expect(pending.textContent).toContain("Not available yet");
-    expect(within(screen.getByTestId("settings-github-account")).queryByRole("button")).toBeNull();
-    await user.click(screen.getByTestId("settings-tab-skills"));
-    expect((await screen.findByTestId("settings-skills-pending")).textContent).toContain("Not available yet");
+    await user.click(await screen.findByTestId("github-signin-start"));
+    expect((await screen.findByTestId("github-user-code")).textContent).toBe("ABCD-1234");
+    expect(screen.getByRole("link", { name: "https://github.com/login/device" })).toBeTruthy();
+    await waitFor(() => expect(callsOf(calls, "github_poll_for_token")).toHaveLength(2));
+    expect(callsOf(calls, "github_poll_for_token")[0]).toEqual({ deviceCode: "dc", interval: 0 });
+    await waitFor(() => expect(screen.queryByTestId("github-device-code")).toBeNull());
+  });
+
+  it("lists workspace skills, toggles one and deletes another after confirmation", async () => {
+    const row = (name: string, isActive: boolean) => ({ name, origin: "upload", isActive, domain: null, skillType: null, description: null, version: null, model: null, argumentHint: null, userInvocable: null, disableModelInvocation: null, sourceRepo: null, sourceRef: null, sourceCommit: null, sourcePath: null, uploadFileName: null, contentSha256: "ab" });
+    let rows = [row("pdf-forms", true), row("old-notes", false)];
+    const calls = mockBackend({
+      list_workspace_skills: () => rows,
+      toggle_skill_active: () => null,
+      delete_workspace_skill: ({ name }) => {
+        rows = rows.filter((r) => r.name !== name);
+        return null;
+      },
+    });
+    const { user } = renderApp({ path: "/settings?tab=skills" });
+    await user.click(await screen.findByTestId("workspace-active-pdf-forms"));
+    await waitFor(() => expect(callsOf(calls, "toggle_skill_active")).toEqual([{ target: { registry: "workspace", name: "pdf-forms" }, active: false }]));
+    await user.click(screen.getByTestId("workspace-delete-old-notes"));
+    await user.click(await screen.findByTestId("workspace-delete-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("workspace-skill-old-notes")).toBeNull());
+    expect(callsOf(calls, "delete_workspace_skill")).toEqual([{ name: "old-notes" }]);
   });
 });

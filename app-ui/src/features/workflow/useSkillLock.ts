@@ -13,9 +13,10 @@ export type SkillLock =
 /**
  * Lock operations of this window run one after another, so a page that unmounts and mounts again
  * (StrictMode, a quick back and forth) never has its new acquire overtaken by the old release.
+ * The refine page queues its session start and close here too, between acquire and release.
  */
 let lockChain: Promise<unknown> = Promise.resolve();
-function queued<T>(operation: () => Promise<T>): Promise<T> {
+export function queued<T>(operation: () => Promise<T>): Promise<T> {
   const next = lockChain.then(operation, operation);
   lockChain = next.catch(() => undefined);
   return next;
