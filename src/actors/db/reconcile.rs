@@ -41,6 +41,9 @@ pub struct DbSnapshot {
     pub in_use_elsewhere: Vec<String>,
     /// Folders the user chose to ignore.
     pub ignored: Vec<String>,
+    /// The reader's `PRAGMA data_version` after the snapshot: equal to one read before it
+    /// means no connection committed in between (see [`DbHandle::reconcile_data_version`]).
+    pub data_version: i64,
 }
 
 /// A folder registered from disk.
@@ -58,6 +61,9 @@ pub struct Registration {
 pub enum ReconcileMsg {
     Snapshot {
         reply: Reply<DbSnapshot>,
+    },
+    DataVersion {
+        reply: Reply<i64>,
     },
     SetSteps {
         name: String,
@@ -95,6 +101,7 @@ pub(super) fn handle(state: &DbState, msg: ReconcileMsg) {
     let (w, r) = (state.writer(), state.reader());
     match msg {
         M::Snapshot { reply } => r.answer(reply, snapshot),
+        M::DataVersion { reply } => r.answer(reply, |c, _| data_version(c)),
         M::SetSteps { name, expected, steps, now, reply } => {
             w.answer(reply, move |c, _| set_steps(c, &name, expected.as_deref(), &steps, &now));
         }
@@ -189,7 +196,14 @@ fn snapshot(conn: &mut Connection, ctx: &DbCtx) -> Result<DbSnapshot, AppError> 
     }
     let ignored = ignored_folders(&tx)?;
     tx.commit()?;
-    Ok(DbSnapshot { skills, in_use_elsewhere, ignored })
+    let data_version = data_version(conn)?;
+    Ok(DbSnapshot { skills, in_use_elsewhere, ignored, data_version })
+}
+
+/// The reader's `PRAGMA data_version`: it moves whenever another connection (our writer,
+/// another instance) commits.
+fn data_version(conn: &mut Connection) -> Result<i64, AppError> {
+    Ok(conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
 }
 
 fn ignored_folders(conn: &Connection) -> Result<Vec<String>, AppError> {
@@ -358,6 +372,13 @@ impl DbHandle {
 
     pub async fn reconcile_snapshot(&self) -> Result<DbSnapshot, AppError> {
         self.reconcile_ask("reconciliation snapshot", |reply| ReconcileMsg::Snapshot { reply }).await
+    }
+
+    /// The marker a disk scan started before the snapshot compares with
+    /// [`DbSnapshot::data_version`]: when they are equal, the snapshot is the database as it
+    /// was before the scan began, as if it had been taken first.
+    pub async fn reconcile_data_version(&self) -> Result<i64, AppError> {
+        self.reconcile_ask("reconciliation data version", |reply| ReconcileMsg::DataVersion { reply }).await
     }
 
     pub async fn set_steps(

@@ -69,19 +69,44 @@ pub async fn run(
     if let Some(saving) = state.saving.take() {
         let _ = saving.await;
     }
-    let snapshot = args.db.reconcile_snapshot().await?;
-    let snapshot_ms = started.elapsed().as_millis() as u64;
     let cache = std::mem::take(&mut state.cache);
-    let job_root = root.clone();
-    let job_snapshot = snapshot.clone();
-    let job_only = only.map(str::to_string);
-    let (findings, cache) = tokio::task::spawn_blocking(move || {
-        let mut cache = cache;
-        let findings = scan_disk(&job_root, &job_snapshot, &mut cache, job_only.as_deref());
-        (findings, cache)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("reconciliation scan: {e}")))?;
+    let (snapshot, findings, cache, snapshot_ms) = match only {
+        // One folder: nothing to overlap.
+        Some(only) => {
+            let snapshot = args.db.reconcile_snapshot().await?;
+            let snapshot_ms = started.elapsed().as_millis() as u64;
+            let (job_root, job_snapshot, job_only) = (root.clone(), snapshot.clone(), only.to_string());
+            let (findings, cache) = blocking(move || {
+                let mut cache = cache;
+                let findings = scan_disk(&job_root, &job_snapshot, &mut cache, Some(&job_only));
+                (findings, cache)
+            })
+            .await?;
+            (snapshot, findings, cache, snapshot_ms)
+        }
+        // The whole folder: the disk is read while the database snapshot is taken.
+        None => {
+            let before = args.db.reconcile_data_version().await?;
+            let job_root = root.clone();
+            let ahead = blocking(move || {
+                let found = scan_ahead(&job_root, &cache);
+                (found, cache)
+            });
+            let snapshot = args.db.reconcile_snapshot().await;
+            let snapshot_ms = started.elapsed().as_millis() as u64;
+            let (found, mut cache) = ahead.await?;
+            let snapshot = snapshot?;
+            let job_root = root.clone();
+            let job_snapshot = snapshot.clone();
+            let unchanged = snapshot.data_version == before;
+            let (findings, cache) = blocking(move || {
+                let findings = found.and_then(|ahead| settle(&job_root, &job_snapshot, &mut cache, ahead, unchanged));
+                (findings, cache)
+            })
+            .await?;
+            (snapshot, findings, cache, snapshot_ms)
+        }
+    };
     state.cache = cache;
     let mut findings = findings.map_err(|e| AppError::io(&root, e))?;
     // Writing and syncing 10,000 verdicts is not part of the pass: the report does not wait.
@@ -163,6 +188,11 @@ pub async fn run(
     Ok(report)
 }
 
+/// Runs blocking work off the async workers.
+async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(job).await.map_err(|e| AppError::Internal(format!("reconciliation scan: {e}")))
+}
+
 /// The blocking part: lists the top level, detects every claimed folder (cached), classifies
 /// and cleans unclaimed ones, and encodes the cache when it changed.
 fn scan_disk(
@@ -175,19 +205,91 @@ fn scan_disk(
     if let Some(only) = only {
         top.retain(|name, _| name == only || snapshot.skills.iter().any(|s| s.folder == *name && s.name == only));
     }
+    let to_detect = claimed_to_detect(&top, snapshot);
+    let detected: Vec<Detected> = scan::detect_all(root, to_detect, cache);
+    finish(root, snapshot, cache, only, top, detected, HashMap::new())
+}
+
+/// A scan made before the snapshot: every top-level folder detected.
+pub struct Ahead {
+    top: HashMap<String, TopEntry>,
+    detected: Vec<Detected>,
+}
+
+/// Reads the whole skills folder without the snapshot, so the two overlap. Folders the
+/// snapshot will show ignored or in use elsewhere are read too (reading is harmless) and
+/// their verdicts dropped in [`settle`].
+fn scan_ahead(root: &Path, cache: &DetectionCache) -> std::io::Result<Ahead> {
+    let top = scan::list_top(root)?;
+    let mut dirs: Vec<String> =
+        top.iter().filter(|(_, entry)| **entry == TopEntry::Dir).map(|(name, _)| name.clone()).collect();
+    dirs.sort_unstable();
+    let detected = scan::detect_all(root, dirs, cache);
+    Ok(Ahead { top, detected })
+}
+
+/// Judges a scan made ahead of the snapshot. Writers put files on disk before rows in the
+/// database, so the database must be read first; reading the disk first is the same only when
+/// no connection committed between the start of the scan and the snapshot (`unchanged`).
+/// Otherwise the folder is scanned again after the snapshot, with the verdicts just computed
+/// in the cache: a folder whose files did not change costs a few `stat` calls.
+fn settle(
+    root: &Path,
+    snapshot: &DbSnapshot,
+    cache: &mut DetectionCache,
+    ahead: Ahead,
+    unchanged: bool,
+) -> std::io::Result<DiskFindings> {
+    if !unchanged {
+        tracing::debug!("the database changed during the scan; scanning again");
+        let primed = scan::remember(cache, &ahead.detected);
+        let mut findings = scan_disk(root, snapshot, cache, None)?;
+        if primed && findings.cache_bytes.is_none() {
+            let claimed: BTreeSet<&str> = snapshot.skills.iter().map(|s| s.folder.as_str()).collect();
+            cache.retain(|folder| claimed.contains(folder));
+            findings.cache_bytes = cache.to_bytes();
+        }
+        return Ok(findings);
+    }
+    let to_detect = claimed_to_detect(&ahead.top, snapshot);
+    let mut by_folder: HashMap<String, Detected> = ahead.detected.into_iter().map(|d| (d.folder.clone(), d)).collect();
+    let detected = to_detect.iter().filter_map(|folder| by_folder.remove(folder)).collect();
+    finish(root, snapshot, cache, None, ahead.top, detected, by_folder)
+}
+
+/// The folders of `top` whose verdict the pass needs: claimed by a skill not in use elsewhere.
+fn claimed_to_detect(top: &HashMap<String, TopEntry>, snapshot: &DbSnapshot) -> Vec<String> {
     let claimed: HashMap<&str, &str> = snapshot.skills.iter().map(|s| (s.folder.as_str(), s.name.as_str())).collect();
     let mut to_detect = Vec::new();
-    let mut unclaimed = Vec::new();
-    for (name, entry) in &top {
-        match (claimed.get(name.as_str()), entry) {
-            (Some(skill), TopEntry::Dir) if !snapshot.in_use_elsewhere.iter().any(|s| s == skill) => {
-                to_detect.push(name.clone());
-            }
-            (None, TopEntry::Dir) if !snapshot.ignored.contains(name) => unclaimed.push(name.clone()),
-            _ => {}
+    for (name, entry) in top {
+        if let (Some(skill), TopEntry::Dir) = (claimed.get(name.as_str()), entry)
+            && !snapshot.in_use_elsewhere.iter().any(|s| s == skill)
+        {
+            to_detect.push(name.clone());
         }
     }
-    let detected: Vec<Detected> = scan::detect_all(root, to_detect, cache);
+    to_detect
+}
+
+/// Remembers fresh verdicts, then classifies and cleans unclaimed folders (using `ahead`'s
+/// verdict for a folder already read).
+fn finish(
+    root: &Path,
+    snapshot: &DbSnapshot,
+    cache: &mut DetectionCache,
+    only: Option<&str>,
+    top: HashMap<String, TopEntry>,
+    detected: Vec<Detected>,
+    mut ahead: HashMap<String, Detected>,
+) -> std::io::Result<DiskFindings> {
+    let claimed: HashMap<&str, &str> = snapshot.skills.iter().map(|s| (s.folder.as_str(), s.name.as_str())).collect();
+    let mut unclaimed: Vec<String> = top
+        .iter()
+        .filter(|(name, entry)| {
+            **entry == TopEntry::Dir && !claimed.contains_key(name.as_str()) && !snapshot.ignored.contains(name)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
     let mut cache_bytes = None;
     if scan::remember(cache, &detected) && only.is_none() {
         cache.retain(|folder| claimed.contains_key(folder));
@@ -205,8 +307,11 @@ fn scan_disk(
             }
             continue;
         }
-        let detected = scan::detect_one(root, folder.clone(), &DetectionCache::default());
-        discoveries.push(classify_discovery(&folder, &detected.detection));
+        let detection = match ahead.remove(&folder) {
+            Some(read) => read.detection,
+            None => scan::detect_one(root, folder.clone(), &DetectionCache::default()).detection,
+        };
+        discoveries.push(classify_discovery(&folder, &detection));
     }
     Ok(DiskFindings { top, detections, discoveries, cleaned, cache_bytes })
 }

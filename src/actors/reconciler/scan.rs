@@ -101,10 +101,11 @@ pub struct Detected {
     pub fresh: bool,
 }
 
-/// Detects every folder in `folders` (names under `root`), several at a time. Workers take
-/// small batches from a shared counter, so one slowed down (a busy core, a slow disk) does not
-/// leave the others idle with half the work in its fixed share; there are twice as many as
-/// cores, so reads that wait for a cold disk overlap.
+/// Detects every folder in `folders` (names under `root`), several at a time, and returns the
+/// verdicts in the order of `folders`, as a sequential scan would. Workers take small batches
+/// from a shared counter, so one slowed down (a busy core, a slow disk) does not leave the
+/// others idle with half the work in its fixed share; there are twice as many as cores, so
+/// reads that wait for a cold disk overlap.
 pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> Vec<Detected> {
     const BATCH: usize = 32;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get() * 2).clamp(1, 8);
@@ -113,7 +114,7 @@ pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> 
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (folders, next) = (&folders, &next);
-    std::thread::scope(|scope| {
+    let mut batches: Vec<(usize, Vec<Detected>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(move || {
@@ -121,14 +122,16 @@ pub fn detect_all(root: &Path, folders: Vec<String>, cache: &DetectionCache) -> 
                     loop {
                         let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
                         let Some(part) = folders.get(start..(start + BATCH).min(folders.len())) else { break };
-                        out.extend(part.iter().map(|f| detect_one(root, f.clone(), cache)));
+                        out.push((start, part.iter().map(|f| detect_one(root, f.clone(), cache)).collect()));
                     }
                     out
                 })
             })
             .collect();
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    })
+    });
+    batches.sort_unstable_by_key(|(start, _)| *start);
+    batches.into_iter().flat_map(|(_, part)| part).collect()
 }
 
 /// Detects one folder, reusing the cached verdict when nothing judged has changed.
@@ -307,6 +310,28 @@ mod tests {
         let changed = detect_one(dir.path(), "s".into(), &loaded);
         assert!(changed.fresh);
         assert_eq!(changed.detection.frontmatter_description.as_deref(), Some("changed"));
+    }
+
+    #[test]
+    fn a_parallel_scan_of_many_folders_equals_the_sequential_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let folders: Vec<String> = (0..300).map(|i| format!("s{i:03}")).collect();
+        for (i, name) in folders.iter().enumerate() {
+            let skill = dir.path().join(name);
+            std::fs::create_dir_all(skill.join("context")).unwrap();
+            if i % 3 != 0 {
+                std::fs::write(skill.join("SKILL.md"), format!("---\nname: {name}\ndescription: d{i}\n---\nbody\n"))
+                    .unwrap();
+            }
+            if i % 5 == 0 {
+                std::fs::write(skill.join("context/clarifications.json"), "{ not json").unwrap();
+            }
+        }
+        let cache = DetectionCache::default();
+        let parallel = detect_all(dir.path(), folders.clone(), &cache);
+        let sequential: Vec<Detected> = folders.into_iter().map(|f| detect_one(dir.path(), f, &cache)).collect();
+        let key = |d: &Detected| (d.folder.clone(), d.fingerprint, d.detection.clone());
+        assert_eq!(parallel.iter().map(key).collect::<Vec<_>>(), sequential.iter().map(key).collect::<Vec<_>>());
     }
 
     #[test]
