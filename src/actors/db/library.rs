@@ -106,7 +106,12 @@ fn library(conn: &mut Connection, ctx: &DbCtx) -> Result<Arc<[SkillSummary]>, Ap
 /// Reads the `changed` skills again and splices them into `cache`: the entries of the others
 /// keep their order, so one merge of the two sorted sequences orders the new list. The old list
 /// is moved from when no caller holds it any more, else copied.
-fn refresh(conn: &mut Connection, ctx: &DbCtx, cache: &mut LibraryCache, changed: &HashSet<i64>) -> Result<(), AppError> {
+fn refresh(
+    conn: &mut Connection,
+    ctx: &DbCtx,
+    cache: &mut LibraryCache,
+    changed: &HashSet<i64>,
+) -> Result<(), AppError> {
     if changed.is_empty() {
         return Ok(());
     }
@@ -123,12 +128,18 @@ fn refresh(conn: &mut Connection, ctx: &DbCtx, cache: &mut LibraryCache, changed
     let capacity = ids.len() + fresh.len();
     let (ids, skills) = match Arc::get_mut(&mut cache.skills) {
         Some(owned) => merge(
-            ids.into_iter().zip(owned.iter_mut()).filter(|(id, _)| !changed.contains(id)).map(|(id, s)| (id, std::mem::replace(s, placeholder()))),
+            ids.into_iter()
+                .zip(owned.iter_mut())
+                .filter(|(id, _)| !changed.contains(id))
+                .map(|(id, s)| (id, std::mem::replace(s, placeholder()))),
             fresh,
             capacity,
         ),
         None => merge(
-            ids.into_iter().zip(cache.skills.iter()).filter(|(id, _)| !changed.contains(id)).map(|(id, s)| (id, s.clone())),
+            ids.into_iter()
+                .zip(cache.skills.iter())
+                .filter(|(id, _)| !changed.contains(id))
+                .map(|(id, s)| (id, s.clone())),
             fresh,
             capacity,
         ),
@@ -229,12 +240,15 @@ fn read_one(conn: &Connection, ctx: &DbCtx, id: i64) -> Result<Option<SkillSumma
     let Some((_, mut skill)) = stmt.query([id])?.next()?.map(skill_row).transpose()? else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached("SELECT skill_id, current_step, status FROM workflow_runs WHERE skill_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT skill_id, current_step, status FROM workflow_runs WHERE skill_id = ?1")?;
     skill.workflow = stmt.query([id])?.next()?.map(workflow_row).transpose()?;
-    let mut stmt = conn.prepare_cached("SELECT skill_id, is_active, source_repo FROM imported_skills WHERE skill_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT skill_id, is_active, source_repo FROM imported_skills WHERE skill_id = ?1")?;
     skill.marketplace = stmt.query([id])?.next()?.map(marketplace_row).transpose()?;
-    let mut stmt = conn
-        .prepare_cached("SELECT skill_id, instance_id, pid, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT skill_id, instance_id, pid, purpose, acquired_at FROM skill_locks WHERE skill_id = ?1",
+    )?;
     if let Some(lock) = stmt.query([id])?.next()?.map(|row| lock_row(row, ctx)).transpose()? {
         skill.lock = lock;
     }
