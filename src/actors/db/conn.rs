@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{DbCtx, migrate};
+use super::{DbCtx, library_changes, migrate};
 use crate::actors::ask::{Reply, answer};
 use crate::protocol::AppError;
 
@@ -80,8 +80,10 @@ impl DbState {
         ctx: DbCtx,
         now: String,
     ) -> Result<DbState, AppError> {
+        let changes = Arc::clone(ctx.library.changes());
         let (writer, reader) = tokio::task::spawn_blocking(move || {
             let writer = open(&path, backup_dir.as_deref(), &now)?;
+            library_changes::track(&writer, &changes)?;
             let reader = open_reader(&path)?;
             Ok::<_, AppError>((writer, reader))
         })
@@ -101,12 +103,12 @@ impl DbState {
 
     /// The writer, for queries that may write.
     pub fn writer(&self) -> Conn {
-        Conn { conn: self.writer.clone(), ctx: Arc::clone(&self.ctx) }
+        Conn { conn: self.writer.clone(), ctx: Arc::clone(&self.ctx), writes: true }
     }
 
     /// The read-only connection.
     pub fn reader(&self) -> Conn {
-        Conn { conn: self.reader.clone(), ctx: Arc::clone(&self.ctx) }
+        Conn { conn: self.reader.clone(), ctx: Arc::clone(&self.ctx), writes: false }
     }
 
     /// Runs `read` on the reader and answers from there, unless it asks for a write: then
@@ -149,6 +151,8 @@ pub enum Then<T, P> {
 pub struct Conn {
     conn: tokio_rusqlite::Connection,
     ctx: Arc<DbCtx>,
+    /// The writer: each job is bracketed by a check for other connections' commits.
+    writes: bool,
 }
 
 impl Conn {
@@ -171,8 +175,16 @@ impl Conn {
     /// reply travels inside `job`), so the future is polled once here and dropped. If the
     /// thread is gone, the job and its reply are dropped and the caller gets `unavailable`.
     fn submit(self, job: impl FnOnce(&mut Connection, &DbCtx) + Send + 'static) {
-        let ctx = self.ctx;
-        let mut call = Box::pin(self.conn.call_raw(move |c| job(c, &ctx)));
+        let (ctx, writes) = (self.ctx, self.writes);
+        let mut call = Box::pin(self.conn.call_raw(move |c| {
+            if writes {
+                library_changes::check_writer(c, ctx.library.changes());
+            }
+            job(c, &ctx);
+            if writes {
+                library_changes::check_writer(c, ctx.library.changes());
+            }
+        }));
         let mut cx = Context::from_waker(Waker::noop());
         if let Poll::Ready(Err(_)) = call.as_mut().poll(&mut cx) {
             tracing::error!("{}", gone());

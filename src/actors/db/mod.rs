@@ -11,6 +11,7 @@ mod conn;
 mod handle;
 mod imports;
 mod library;
+mod library_changes;
 mod locks;
 pub mod migrate;
 mod reconcile;
