@@ -17,6 +17,7 @@ mod crash_repair;
 mod db_runtime;
 mod delete_keeps;
 mod export;
+mod export_roundtrip;
 mod files;
 mod files_security;
 mod full_disk;
