@@ -96,6 +96,7 @@ export const commands = {
 	applyGateDecision: (skillName: string, gate: number, choice: GateChoice) => typedError<GateApplied_Serialize, CommandError_Serialize>(__TAURI_INVOKE("apply_gate_decision", { skillName, gate, choice })),
 	updateDecision: (skillName: string, id: string, patch: DecisionPatch_Deserialize) => typedError<Decision_Serialize, CommandError_Serialize>(__TAURI_INVOKE("update_decision", { skillName, id, patch })),
 	validateSkill: (skillName: string) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("validate_skill", { skillName })),
+	packageSkill: (skillName: string, dest: string | null) => typedError<ExportResult_Serialize, CommandError_Serialize>(__TAURI_INVOKE("package_skill", { skillName, dest })),
 	startRefineSession: (skillName: string) => typedError<RefineSessionInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_refine_session", { skillName })),
 	sendRefineMessage: (sessionId: string, text: string, command: RefineCommand | null, targets: string[]) => typedError<AgentHandle_Serialize, CommandError_Serialize>(__TAURI_INVOKE("send_refine_message", { sessionId, text, command, targets })),
 	getRefineDiff: (sessionId: string, scope: DiffScope) => typedError<RefineDiff_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_refine_diff", { sessionId, scope })),
