@@ -7,6 +7,7 @@
 //! plain functions over `&mut rusqlite::Connection` in the sibling modules, testable without
 //! the actor.
 
+mod backup;
 mod conn;
 mod handle;
 mod imports;
