@@ -56,24 +56,36 @@ fn scalar_kind(doc: &Doc, entry: &Entry) -> Option<&'static str> {
     }
 }
 
+/// Reports `rule` when YAML read `key` as something other than a string (with a quoting fix for
+/// a scalar); returns whether it did, so the caller checks the text only of a real string.
+fn wrong_type(doc: &Doc, out: &mut Out, key: &str, entry: Option<&Entry>, rule: &'static str) -> bool {
+    let Some(entry) = entry else {
+        return false;
+    };
+    let kind = match entry.value {
+        Value::List(_) | Value::Map(_) => Some(entry.value.kind().name()),
+        _ => scalar_kind(doc, entry),
+    };
+    let Some(kind) = kind else {
+        return false;
+    };
+    let raw = doc.raw_value(entry);
+    let f = out.add(rule, &[("raw", raw), ("type", kind)]).file(doc.path);
+    f.at(entry.key_at.line, 1);
+    if !matches!(entry.value, Value::List(_) | Value::Map(_)) {
+        f.fix(quote_source(doc, key, entry));
+    }
+    true
+}
+
 fn name(doc: &Doc, out: &mut Out) {
     let entry = doc.fields.entry("name");
     let dir = doc.dir_name;
-    let kind = entry.and_then(|e| match e.value {
-        Value::List(_) | Value::Map(_) => Some(e.value.kind().name()),
-        _ => scalar_kind(doc, e),
-    });
-    let text = match (entry, kind) {
-        (Some(entry), Some(kind)) => {
-            let raw = doc.raw_value(entry);
-            let f = out.add("SB102", &[("raw", raw), ("type", kind)]).file(doc.path);
-            f.at(entry.key_at.line, 1);
-            if !matches!(entry.value, Value::List(_) | Value::Map(_)) {
-                f.fix(quote_source(doc, "name", entry));
-            }
-            return;
-        }
-        (Some(Entry { value: Value::String(text), .. }), None) if !text.trim().is_empty() => text.trim(),
+    if wrong_type(doc, out, "name", entry, "SB102") {
+        return;
+    }
+    let text = match entry {
+        Some(Entry { value: Value::String(text), .. }) if !text.trim().is_empty() => text.trim(),
         _ => {
             let f = out.add("SB101", &[("dir", dir.unwrap_or("?"))]).file(doc.path);
             f.at(entry.map_or(1, |e| e.key_at.line), 1);
@@ -133,21 +145,11 @@ pub fn slug(text: &str) -> String {
 
 fn description(doc: &Doc, out: &mut Out) {
     let entry = doc.fields.entry("description");
-    let kind = entry.and_then(|e| match e.value {
-        Value::List(_) | Value::Map(_) => Some(e.value.kind().name()),
-        _ => scalar_kind(doc, e),
-    });
-    let text = match (entry, kind) {
-        (Some(entry), Some(kind)) => {
-            let raw = doc.raw_value(entry);
-            let f = out.add("SB108", &[("raw", raw), ("type", kind)]).file(doc.path);
-            f.at(entry.key_at.line, 1);
-            if !matches!(entry.value, Value::List(_) | Value::Map(_)) {
-                f.fix(quote_source(doc, "description", entry));
-            }
-            return;
-        }
-        (Some(Entry { value: Value::String(text), .. }), None) if !text.trim().is_empty() => text.trim(),
+    if wrong_type(doc, out, "description", entry, "SB108") {
+        return;
+    }
+    let text = match entry {
+        Some(Entry { value: Value::String(text), .. }) if !text.trim().is_empty() => text.trim(),
         _ => {
             let f = out.add("SB107", &[]).file(doc.path).at(entry.map_or(1, |e| e.key_at.line), 1);
             if let Some(paragraph) = super::first_paragraph(doc.body) {
